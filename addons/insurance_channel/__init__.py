@@ -1,0 +1,1 @@
+# Sales channels (partner platforms), their API keys and contracts.

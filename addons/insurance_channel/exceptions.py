@@ -1,0 +1,10 @@
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class ChannelError(UserError):
+    pass
+
+
+class ChannelValidationError(ValidationError):
+    pass

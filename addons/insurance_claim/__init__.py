@@ -1,0 +1,1 @@
+# Claims: filing, adjudication, payments and the callbacks outbox.

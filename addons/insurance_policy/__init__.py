@@ -1,0 +1,1 @@
+# Policies: issuance, endorsements, renewals, cancellations, expiry and bulk issuance.

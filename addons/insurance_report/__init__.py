@@ -1,0 +1,1 @@
+# Finance and analysis: channel statements and business statistics.

@@ -1,0 +1,58 @@
+# Shared by scripts/run.sh and scripts/test.sh: install what is missing, reuse what is there.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${INSURANCE_VENV:-$ROOT/.venv}
+SAO_DIR=$ROOT/.sao
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export TRYTOND_CONFIG=${TRYTOND_CONFIG:-$ROOT/config/trytond.conf}
+export TRYTOND_DATABASE__URI=${TRYTOND_DATABASE__URI:-postgresql://$PGUSER@$PGHOST:$PGPORT/}
+export TRYTOND_WEB__ROOT=${TRYTOND_WEB__ROOT:-$SAO_DIR/node_modules/tryton-sao}
+export PATH=$VENV/bin:$PATH
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_install() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "Missing $*; run as root or install them first." >&2; exit 1
+    fi
+    if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+postgres_reachable() {
+    pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null \
+        || python3 -c "import socket,sys; socket.create_connection(('$PGHOST', $PGPORT), 2)" 2>/dev/null
+}
+
+ensure_postgresql() {
+    postgres_reachable && return 0
+    log "No PostgreSQL on $PGHOST:$PGPORT: installing it with apt"
+    command -v pg_ctlcluster >/dev/null || apt_install postgresql
+    local version
+    version=$(ls /etc/postgresql | sort -n | tail -1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    local hba=/etc/postgresql/$version/main/pg_hba.conf
+    if ! grep -q 'insurance-core trust' "$hba"; then
+        sed -i '1i host all postgres 127.0.0.1/32 trust # insurance-core trust' "$hba"
+        pg_ctlcluster --skip-systemctl-redirect "$version" main reload
+    fi
+    for _ in $(seq 30); do postgres_reachable && return 0; sleep 1; done
+    echo "PostgreSQL did not come up on $PGHOST:$PGPORT" >&2; exit 1
+}
+
+ensure_venv() {
+    command -v pg_dump >/dev/null || apt_install postgresql-client
+    if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then apt_install python3-venv; fi
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    local stamp=$VENV/.insurance-requirements
+    local wanted
+    wanted=$(cat "$ROOT/requirements.txt" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        log "Installing Python packages into $VENV"
+        "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+        "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e "$ROOT"
+        echo "$wanted" > "$stamp"
+    fi
+}
