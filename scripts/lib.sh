@@ -56,3 +56,31 @@ ensure_venv() {
         echo "$wanted" > "$stamp"
     fi
 }
+
+export DEMO_ADMIN_PASSWORD=${DEMO_ADMIN_PASSWORD:-admin2026}
+export DEMO_STAFF_PASSWORD=${DEMO_STAFF_PASSWORD:-demo2026}
+
+ensure_node() {
+    command -v npm >/dev/null || apt_install nodejs npm
+}
+
+ensure_sao() {
+    local sao=$SAO_DIR/node_modules/tryton-sao
+    if [ -f "$sao/index.html" ] && [ -d "$sao/node_modules/jquery" ]; then return 0; fi
+    ensure_node
+    log "Installing the sao 8.0 web client from npm"
+    mkdir -p "$SAO_DIR"
+    (cd "$SAO_DIR" && npm install --no-audit --no-fund --loglevel=error tryton-sao@8.0)
+    # sao's index.html loads node_modules/... from its own folder.
+    (cd "$sao" && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+}
+
+http_ok() {
+    python3 - "$1" <<'PY'
+import sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=2)
+except Exception:
+    sys.exit(1)
+PY
+}

@@ -1,0 +1,23 @@
+"""gunicorn configuration for trytond.application:app (API and back office).
+
+Environment: INSURANCE_BIND (default 127.0.0.1:8000), GUNICORN_WORKERS
+(default 2 per core), GUNICORN_TIMEOUT (default 60 s). The databases to serve
+are preloaded from TRYTOND_DATABASE_NAMES before the workers fork.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get('INSURANCE_BIND', '127.0.0.1:8000')
+workers = int(os.environ.get(
+        'GUNICORN_WORKERS', 2 * multiprocessing.cpu_count()))
+worker_class = 'sync'
+timeout = int(os.environ.get('GUNICORN_TIMEOUT', 60))
+graceful_timeout = 20
+keepalive = 5
+# trytond.application loads the module pool at import; loading it once in the
+# master and forking shares that memory and starts workers in milliseconds.
+preload_app = True
+max_requests = 20000
+max_requests_jitter = 2000
+accesslog = os.environ.get('GUNICORN_ACCESSLOG') or None
+errorlog = '-'

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Command 1 of the README: install what is missing, create or update the demo
+# database, then run gunicorn (API + back office), trytond-worker and
+# trytond-cron until Ctrl-C. A second run reuses everything and starts quickly.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DATABASE=${INSURANCE_DATABASE:-insurance_demo}
+export INSURANCE_DATABASE=$DATABASE TRYTOND_DATABASE_NAMES=$DATABASE
+STAMP_DIR=$ROOT/var
+mkdir -p "$STAMP_DIR"
+
+ensure_postgresql
+ensure_venv
+ensure_sao
+
+modules_fingerprint() {
+    (cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.cfg' -o -name '*.po' \) \
+        -not -path '*/tests/*' -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+database_exists() {
+    [ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" = 1 ]
+}
+
+prepare_database() {
+    local stamp=$STAMP_DIR/$DATABASE.modules fingerprint
+    fingerprint=$(modules_fingerprint)
+    if ! database_exists; then
+        log "Creating database $DATABASE"
+        psql -d postgres -qc "CREATE DATABASE \"$DATABASE\" ENCODING 'UTF8' TEMPLATE template0"
+        rm -f "$stamp"
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
+        log "Activating and updating the insurance modules in $DATABASE"
+        local passfile
+        passfile=$(mktemp)
+        echo "$DEMO_ADMIN_PASSWORD" > "$passfile"
+        TRYTONPASSFILE=$passfile trytond-admin -d "$DATABASE" --email admin@insurance.example \
+            -u insurance_api insurance_report --activate-dependencies -l zh_CN --all
+        rm -f "$passfile"
+        log "Loading demo data"
+        python "$ROOT/scripts/demo_data.py" --database "$DATABASE"
+        echo "$fingerprint" > "$stamp"
+    fi
+}
+
+run_services() {
+    local pids=()
+    stop() {
+        trap - INT TERM EXIT
+        log "Stopping"
+        kill "${pids[@]}" 2>/dev/null || true
+        wait 2>/dev/null || true
+    }
+    trap stop INT TERM EXIT
+    gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
+    trytond-worker -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    trytond-cron -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    wait_for_http "http://${INSURANCE_BIND:-127.0.0.1:8000}/api/v1/health"
+    print_welcome
+    wait -n "${pids[@]}"
+    log "A service stopped; stopping the others"
+}
+
+wait_for_http() {
+    for _ in $(seq 120); do
+        http_ok "$1" && return 0
+        sleep 0.5
+    done
+    echo "The server did not answer at $1" >&2
+    return 1
+}
+
+print_welcome() {
+    local url="http://${INSURANCE_BIND:-127.0.0.1:8000}"
+    cat <<TXT
+
+  Insurance core is running (Ctrl-C stops gunicorn, trytond-worker and trytond-cron).
+  Back office : $url/   database: $DATABASE
+  Partner API : $url/api/v1/   docs: $url/api/v1/docs   health: $url/api/v1/health
+  Logins      : admin / $DEMO_ADMIN_PASSWORD, and $(python "$ROOT/scripts/demo_data.py" --list-users)
+                (password for every demo staff user: $DEMO_STAFF_PASSWORD)
+  Demo API keys:
+$(python "$ROOT/scripts/demo_data.py" --list-keys | sed 's/^/    /')
+
+TXT
+}
+
+prepare_database
+run_services

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Refresh addons/*/locale/zh_CN.po from the modules' models, views, menus and
+# messages, keeping every existing msgstr. Uses a scratch database.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_venv
+DATABASE=insurance_i18n_$$
+MODULES=(insurance_product insurance_channel insurance_policy insurance_claim insurance_api insurance_report)
+psql -d postgres -qc "CREATE DATABASE $DATABASE ENCODING 'UTF8' TEMPLATE template0"
+trap 'psql -d postgres -qc "DROP DATABASE IF EXISTS $DATABASE"' EXIT
+echo admin2026 > "${PASSFILE:=$(mktemp)}"
+TRYTONPASSFILE=$PASSFILE trytond-admin -d "$DATABASE" -u "${MODULES[@]}" --activate-dependencies -l zh_CN
+trytond-admin -d "$DATABASE" -u "${MODULES[@]}" -l zh_CN --export-translations
+rm -f "$PASSFILE"
