@@ -1,5 +1,5 @@
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class ProductError(UserError):
@@ -8,3 +8,23 @@ class ProductError(UserError):
 
 class ProductValidationError(ValidationError):
     pass
+
+
+class VersionReadOnlyError(AccessError):
+    pass
+
+
+class VersionStateError(UserError):
+    pass
+
+
+class RuleExpressionError(ValidationError):
+    pass
+
+
+class RatingError(UserError):
+    "The plan cannot price the risk; code tells partners why"
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,96 @@
+"""The rating engine: the premium of a plan for a risk, with its breakdown.
+
+premium = base premium x table factors x contract rate adjustment, raised to
+the minimum premium, rounded half-up to the cent. It reads only the immutable
+PlanTerms, so it is safe and fast to call thousands of times a second.
+"""
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from trytond.i18n import gettext
+
+from .exceptions import RatingError
+
+CENT = Decimal('0.01')
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    "One line of the breakdown; amount is the running premium after it"
+    kind: str  # base, factor, adjustment, minimum, rounding
+    amount: Decimal
+    factor: Decimal | None = None
+    table: str | None = None
+    attribute: str | None = None
+    value: str | None = None
+    row: str | None = None
+    applied: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    premium: Decimal
+    currency: str
+    breakdown: tuple[Step, ...]
+
+    def as_dict(self):
+        "Return the quote as JSON-ready data (Decimal as strings)"
+        def clean(step):
+            return {k: str(v) if isinstance(v, Decimal) else v
+                for k, v in asdict(step).items() if v is not None}
+        return {
+            'premium': str(self.premium),
+            'currency': self.currency,
+            'breakdown': [clean(s) for s in self.breakdown],
+            }
+
+
+def rate(plan_terms, risk, rate_adjustment=Decimal(1)):
+    "Return the Quote of plan_terms for the risk attributes in risk"
+    amount = plan_terms.base_premium
+    steps = [Step('base', amount)]
+    for table in plan_terms.rating_tables:
+        step = _apply_table(plan_terms, table, risk, amount)
+        amount = step.amount
+        steps.append(step)
+    amount *= rate_adjustment
+    steps.append(Step('adjustment', amount, factor=rate_adjustment))
+    floor_applies = amount < plan_terms.minimum_premium
+    if floor_applies:
+        amount = plan_terms.minimum_premium
+    steps.append(Step('minimum', amount,
+            value=str(plan_terms.minimum_premium), applied=floor_applies))
+    premium = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    steps.append(Step('rounding', premium))
+    return Quote(premium, plan_terms.currency, tuple(steps))
+
+
+def _apply_table(plan_terms, table, risk, amount):
+    value = _risk_value(plan_terms, table, risk)
+    row = table.find_row(value)
+    if row is not None:
+        factor, label = row.factor, row.label
+    elif table.default_factor is not None:
+        factor, label = table.default_factor, None
+    else:
+        raise RatingError('RATING_NO_FACTOR', gettext(
+                'insurance_product.msg_rating_no_factor',
+                table=table.code, attribute=table.attribute,
+                value=str(value)))
+    return Step('factor', amount * factor, factor=factor, table=table.code,
+        attribute=table.attribute,
+        value=None if value is None else str(value), row=label)
+
+
+def _risk_value(plan_terms, table, risk):
+    "Return the typed value of the table's attribute in risk, None if absent"
+    value = risk.get(table.attribute)
+    attribute = plan_terms.risk_attribute(table.attribute)
+    if value is None or attribute is None:
+        return value
+    try:
+        return attribute.parse(value)
+    except ValueError:
+        raise RatingError('RISK_ATTRIBUTE_INVALID', gettext(
+                'insurance_product.msg_risk_attribute_invalid',
+                attribute=table.attribute, type=attribute.type))
