@@ -1,12 +1,40 @@
+import ipaddress
+import secrets
+from urllib.parse import urlsplit
+
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pyson import Eval
+
+from .exceptions import ChannelValidationError
+
+WEBHOOK_SECRET_BYTES = 32
+
+
+def new_webhook_secret():
+    return secrets.token_urlsafe(WEBHOOK_SECRET_BYTES)
+
+
+def allowlist_entries(allowlist):
+    "The entries of an allowlist: one IP address or CIDR network per line"
+    return (allowlist or '').split()
+
+
+def parse_address(address):
+    ip = ipaddress.ip_address(address)
+    # A dual-stack server sees IPv4 clients as ::ffff:a.b.c.d
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip
 
 
 class Channel(Workflow, ModelSQL, ModelView):
     "Sales Channel"
     __name__ = 'insurance.channel'
 
-    code = fields.Char("Code", required=True, strip=True)
+    code = fields.Char(
+        "Code", required=True, strip=True,
+        help="The code staff and tools use to designate the channel.")
     name = fields.Char("Name", required=True)
     kind = fields.Selection([
             ('ecommerce', "E-commerce Platform"),
@@ -16,6 +44,27 @@ class Channel(Workflow, ModelSQL, ModelView):
             ('open', "Open"),
             ('closed', "Closed"),
             ], "State", readonly=True, required=True, sort=False)
+    callback_url = fields.Char(
+        "Callback URL", strip=True,
+        help="Where claim events are posted (http or https).")
+    webhook_secret = fields.Char(
+        "Webhook Secret", readonly=True, strip=False,
+        help="Signs the callbacks (HMAC-SHA256); generated on creation.")
+    ip_allowlist = fields.Text(
+        "IP Allowlist",
+        help="One IP address or CIDR network per line.\n"
+        "Leave empty to accept calls from any address.")
+    rate_limit = fields.Integer(
+        "Rate Limit", required=True,
+        domain=[('rate_limit', '>', 0)],
+        help="Requests per second accepted from the channel.")
+    settlement = fields.Selection([
+            ('monthly', "Monthly"),
+            ], "Settlement", required=True)
+    contacts = fields.One2Many(
+        'insurance.channel.contact', 'channel', "Contacts")
+    api_keys = fields.One2Many(
+        'insurance.channel.api_key', 'channel', "API Keys", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -41,11 +90,79 @@ class Channel(Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-forward',
                     'depends': ['state'],
                     },
+                'regenerate_webhook_secret': {
+                    'icon': 'tryton-refresh',
+                    },
+                'generate_api_key': {
+                    'invisible': Eval('state') != 'open',
+                    'icon': 'tryton-launch',
+                    'depends': ['state'],
+                    },
                 })
 
     @classmethod
     def default_state(cls):
         return 'open'
+
+    @classmethod
+    def default_rate_limit(cls):
+        return 50
+
+    @classmethod
+    def default_settlement(cls):
+        return 'monthly'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('webhook_secret'):
+            values['webhook_secret'] = new_webhook_secret()
+        return values
+
+    @classmethod
+    def validate_fields(cls, channels, field_names):
+        super().validate_fields(channels, field_names)
+        if field_names is None or 'callback_url' in field_names:
+            cls.check_callback_url(channels)
+        if field_names is None or 'ip_allowlist' in field_names:
+            cls.check_ip_allowlist(channels)
+
+    @classmethod
+    def check_callback_url(cls, channels):
+        for channel in channels:
+            if not channel.callback_url:
+                continue
+            url = urlsplit(channel.callback_url)
+            if url.scheme not in {'http', 'https'} or not url.hostname:
+                raise ChannelValidationError(gettext(
+                        'insurance_channel.msg_channel_callback_url_invalid',
+                        url=channel.callback_url,
+                        channel=channel.rec_name))
+
+    @classmethod
+    def check_ip_allowlist(cls, channels):
+        for channel in channels:
+            for entry in allowlist_entries(channel.ip_allowlist):
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ChannelValidationError(gettext(
+                            'insurance_channel.msg_channel_ip_entry_invalid',
+                            entry=entry,
+                            channel=channel.rec_name))
+
+    def ip_allowed(self, address):
+        "Tell whether a call from address passes the IP allowlist"
+        entries = allowlist_entries(self.ip_allowlist)
+        if not entries:
+            return True
+        try:
+            ip = parse_address(address)
+        except ValueError:
+            return False
+        return any(
+            ip in ipaddress.ip_network(entry, strict=False)
+            for entry in entries)
 
     @classmethod
     @ModelView.button
@@ -58,3 +175,28 @@ class Channel(Workflow, ModelSQL, ModelView):
     @Workflow.transition('open')
     def reopen(cls, channels):
         pass
+
+    @classmethod
+    @ModelView.button
+    def regenerate_webhook_secret(cls, channels):
+        for channel in channels:
+            channel.webhook_secret = new_webhook_secret()
+        cls.save(channels)
+
+    @classmethod
+    @ModelView.button_action('insurance_channel.wizard_generate_api_key')
+    def generate_api_key(cls, channels):
+        pass
+
+
+class ChannelContact(ModelSQL, ModelView):
+    "Channel Contact"
+    __name__ = 'insurance.channel.contact'
+
+    channel = fields.Many2One(
+        'insurance.channel', "Channel", required=True, ondelete='CASCADE')
+    name = fields.Char("Name", required=True)
+    role = fields.Char(
+        "Role", help="What the contact handles, e.g. technical, settlement.")
+    phone = fields.Char("Phone")
+    email = fields.Char("Email")

@@ -8,3 +8,15 @@ class ChannelError(UserError):
 
 class ChannelValidationError(ValidationError):
     pass
+
+
+class ApiKeyError(UserError):
+    pass
+
+
+class ContractError(UserError):
+    pass
+
+
+class ContractValidationError(ValidationError):
+    pass
