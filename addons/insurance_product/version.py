@@ -29,6 +29,7 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
     number = fields.Integer("Number", readonly=True)
     state = fields.Selection(STATES, "State", readonly=True, required=True,
         sort=False)
+    state_string = state.translated('state')
     published_at = fields.Timestamp("Published At", readonly=True)
     risk_attributes = fields.One2Many(
         'insurance.product.risk_attribute', 'version', "Risk Attributes",
