@@ -65,10 +65,6 @@ class Plan(VersionContentMixin, ModelSQL, ModelView):
     def default_term_unit():
         return 'day'
 
-    @property
-    def product_version(self):
-        return self.version
-
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'
 

@@ -47,10 +47,6 @@ class RatingTable(VersionContentMixin, ModelSQL, ModelView):
     def default_match():
         return 'exact'
 
-    @property
-    def product_version(self):
-        return self.version
-
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'
 

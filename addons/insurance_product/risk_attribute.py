@@ -50,10 +50,6 @@ class RiskAttribute(
         return 'char'
 
     @property
-    def product_version(self):
-        return self.version
-
-    @property
     def selection_values(self):
         return tuple(v.strip() for v in (self.selection or '').splitlines()
             if v.strip())

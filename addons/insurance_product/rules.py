@@ -212,4 +212,3 @@ def _evaluate(rule, names):
         return Failure(rule.code, rule.message, rule.name, str(exception))
     if not accepted:
         return Failure(rule.code, rule.message, rule.name)
-

@@ -207,12 +207,12 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
 class VersionContentMixin:
     """Content of a product version: editable only while it is draft
 
-    Subclasses tell which version they belong to with product_version."""
+    Content not directly on the version overrides product_version."""
     __slots__ = ()
 
     @property
     def product_version(self):
-        raise NotImplementedError
+        return self.version
 
     @classmethod
     def check_modification(cls, mode, records, values=None, external=False):

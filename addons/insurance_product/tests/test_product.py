@@ -19,6 +19,18 @@ def get_version(code):
     return product.current_version
 
 
+def new_draft(code):
+    "Return a new draft version of the product code published by the demo"
+    Version = Pool().get('insurance.product.version')
+    published = get_version(code)
+    Version.new_version([published])
+    draft, = Version.search([
+            ('product', '=', published.product.id),
+            ('state', '=', 'draft'),
+            ])
+    return draft
+
+
 def get_plan(version, code):
     plan, = [p for p in version.plans if p.code == code]
     return plan
@@ -86,14 +98,9 @@ class ProductTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_new_version_copies_everything(self):
-        Version = Pool().get('insurance.product.version')
         demo.load()
         published = get_version('RETURN_SHIPPING')
-        Version.new_version([published])
-        draft, = Version.search([
-                ('product', '=', published.product.id),
-                ('state', '=', 'draft'),
-                ])
+        draft = new_draft('RETURN_SHIPPING')
         self.assertEqual(draft.number, 2)
         self.assertEqual(version_content(draft), version_content(published))
         new_tables = set(draft.rating_tables)
@@ -133,8 +140,7 @@ class ProductTestCase(unittest.TestCase):
         Version = Pool().get('insurance.product.version')
         demo.load()
         first = get_version('ACCOUNT_SECURITY')
-        Version.new_version([first])
-        second, = Version.search([('state', '=', 'draft')])
+        second = new_draft('ACCOUNT_SECURITY')
         Version.publish([second])
         self.assertEqual(
             [(v.number, v.state) for v in first.product.versions],
@@ -155,8 +161,7 @@ class ProductTestCase(unittest.TestCase):
     def test_withdraw_draft_refused(self):
         Version = Pool().get('insurance.product.version')
         demo.load()
-        Version.new_version([get_version('ACCOUNT_SECURITY')])
-        draft, = Version.search([('state', '=', 'draft')])
+        draft = new_draft('ACCOUNT_SECURITY')
         with self.assertRaises(VersionStateError):
             Version.withdraw([draft])
         self.assertEqual(draft.state, 'draft')
@@ -183,12 +188,9 @@ class ProductTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_rule_expression_refused_when_saved(self):
-        pool = Pool()
-        Version = pool.get('insurance.product.version')
-        Rule = pool.get('insurance.plan.rule')
+        Rule = Pool().get('insurance.plan.rule')
         demo.load()
-        Version.new_version([get_version('ACCOUNT_SECURITY')])
-        draft, = Version.search([('state', '=', 'draft')])
+        draft = new_draft('ACCOUNT_SECURITY')
         plan = draft.plans[0]
         for expression in [
                 "__import__('os')", "().__class__", "9**9**9",
@@ -202,12 +204,9 @@ class ProductTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_terms_follow_draft_changes(self):
-        pool = Pool()
-        Version = pool.get('insurance.product.version')
-        Plan = pool.get('insurance.plan')
+        Plan = Pool().get('insurance.plan')
         demo.load()
-        Version.new_version([get_version('ACCOUNT_SECURITY')])
-        draft, = Version.search([('state', '=', 'draft')])
+        draft = new_draft('ACCOUNT_SECURITY')
         plan = get_plan(draft, 'BASIC')
         self.assertIs(plan.get_terms(), plan.get_terms())
         Plan.write([plan], {'base_premium': Decimal('4.00')})
