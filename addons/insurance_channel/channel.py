@@ -65,6 +65,8 @@ class Channel(Workflow, ModelSQL, ModelView):
         'insurance.channel.contact', 'channel', "Contacts")
     api_keys = fields.One2Many(
         'insurance.channel.api_key', 'channel', "API Keys", readonly=True)
+    contracts = fields.One2Many(
+        'insurance.contract', 'channel', "Contracts", readonly=True)
 
     @classmethod
     def __setup__(cls):

@@ -389,7 +389,7 @@ class ContractVersion(ContractTerms, ModelSQL, ModelView):
         cls._sql_indexes.add(Index(
                 t, (t.contract, Index.Equality()),
                 where=t.effective_to == Null))
-        cls._order = [('contract', 'DESC'), ('number', 'DESC')]
+        cls._order = [('contract', 'DESC'), ('number', 'DESC'), ('id', 'DESC')]
         for name in TERMS + [
                 'contract', 'number', 'effective_from', 'effective_to']:
             getattr(cls, name).readonly = True

@@ -1,4 +1,6 @@
 "Builders of the records the tests of insurance_channel need"
+from decimal import Decimal
+
 from trytond.pool import Pool
 
 
@@ -28,3 +30,46 @@ def create_user(login, group):
                             ModelData.get_id('insurance_product', group)])],
                 }])
     return user
+
+
+def create_product_version(code='RETURN_SHIPPING', plan_codes=('STANDARD',),
+        publish=True, product=None):
+    "A version of product code with a plan per code, published by default"
+    pool = Pool()
+    Product = pool.get('insurance.product')
+    Version = pool.get('insurance.product.version')
+    if product is None:
+        product, = Product.create([{
+                    'code': code, 'name': code.title(),
+                    'line': 'return_shipping',
+                    }])
+    version, = Version.create([{
+                'product': product.id,
+                'plans': [('create', [{
+                                'code': plan_code,
+                                'name': plan_code.title(),
+                                'term_value': 90,
+                                'term_unit': 'day',
+                                'base_premium': Decimal('1.00'),
+                                'minimum_premium': Decimal('0.50'),
+                                'sum_insured': Decimal('12.00'),
+                                } for plan_code in plan_codes])],
+                }])
+    if publish:
+        Version.publish([version])
+    return version
+
+
+def create_contract(channel, product_version, activate=True, **values):
+    "A contract granting every plan of product_version"
+    pool = Pool()
+    Contract = pool.get('insurance.contract')
+    contract, = Contract.create([{
+                'channel': channel.id,
+                'product_version': product_version.id,
+                'plans': [('add', [p.id for p in product_version.plans])],
+                **values,
+                }])
+    if activate:
+        Contract.activate([contract])
+    return contract
