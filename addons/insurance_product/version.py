@@ -6,7 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Exclude, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, PYSONEncoder
 
 from .exceptions import VersionReadOnlyError, VersionStateError
 
@@ -199,9 +199,15 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    @ModelView.button
+    @ModelView.button_action('insurance_product.act_version_form')
     def new_version(cls, versions):
-        cls.copy(versions)
+        "Copy versions into new drafts and open them"
+        ids = [v.id for v in cls.copy(versions)]
+        return {
+            'res_id': ids,
+            'pyson_domain': PYSONEncoder().encode([('id', 'in', ids)]),
+            'domains': [],
+            }
 
 
 class VersionContentMixin:

@@ -23,11 +23,12 @@ def new_draft(code):
     "Return a new draft version of the product code published by the demo"
     Version = Pool().get('insurance.product.version')
     published = get_version(code)
-    Version.new_version([published])
+    action = Version.new_version([published])
     draft, = Version.search([
             ('product', '=', published.product.id),
             ('state', '=', 'draft'),
             ])
+    assert action['res_id'] == [draft.id]
     return draft
 
 
