@@ -1,4 +1,60 @@
+"""Idempotent POST and PATCH: the first answer of a key is the answer.
+
+The record of a key is inserted in the transaction that makes the business
+change, before making it. A concurrent request with the same key blocks on
+the unique index (channel, key) until the first transaction ends, then fails
+with a unique violation: its transaction is restarted and replays the
+committed answer. Business refusals are recorded too (the change is rolled
+back to a savepoint, the record stays), so a retry gets the same refusal.
+"""
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from psycopg.errors import UniqueViolation
+
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+from .errors import ApiError
+
+KEEP = dt.timedelta(days=7)
+KEY_MAX_LENGTH = 64
+
+
+class ConcurrentRequest(Exception):
+    "Another request holds the key: restart the transaction to replay it"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes
+    headers: tuple = ()
+
+    @classmethod
+    def of_error(cls, error):
+        body = json.dumps(error.body, ensure_ascii=False).encode()
+        return cls(error.status, body, tuple(error.headers.items()))
+
+
+def valid_key(key):
+    return (key is not None and 1 <= len(key) <= KEY_MAX_LENGTH
+        and all(' ' <= c <= '~' for c in key))
+
+
+def fingerprint(method, path, payload):
+    "Identify a request by what it asks, not by how its JSON is spelled"
+    canonical = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(',', ':'))
+    return hashlib.sha256(
+        f'{method} {path}\n{canonical}'.encode()).hexdigest()
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class IdempotencyRecord(ModelSQL, ModelView):
@@ -27,3 +83,89 @@ class IdempotencyRecord(ModelSQL, ModelView):
             ]
         cls._sql_indexes.add(Index(t, (t.create_date, Index.Range())))
         cls._order = [('id', 'DESC')]
+
+    @classmethod
+    def answer(cls, channel_id, key, method, path, request_hash, produce):
+        """Return the recorded Answer of key or record the one of produce()
+
+        produce returns an Answer or raises ApiError."""
+        recorded = cls._find(channel_id, key)
+        if recorded:
+            return cls._replay(recorded, request_hash)
+        record_id = cls._insert(channel_id, key, method, path, request_hash)
+        answer = cls._produce_in_savepoint(produce)
+        cls._record_answer(record_id, answer)
+        return answer
+
+    @classmethod
+    def _find(cls, channel_id, key):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.request_hash, table.response_status,
+                table.response_body,
+                where=(table.channel == channel_id) & (table.key == key)))
+        return cursor.fetchone()
+
+    @staticmethod
+    def _replay(recorded, request_hash):
+        recorded_hash, status, body = recorded
+        if recorded_hash != request_hash:
+            raise ApiError('IDEMPOTENCY_KEY_REUSED')
+        return Answer(status, body.encode())
+
+    @classmethod
+    def _insert(cls, channel_id, key, method, path, request_hash):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        try:
+            cursor.execute(*table.insert(
+                    [table.channel, table.key, table.method, table.path,
+                        table.request_hash, table.create_uid,
+                        table.create_date],
+                    [[channel_id, key, method, path, request_hash, 0,
+                            utcnow()]],
+                    returning=[table.id]))
+        except UniqueViolation:
+            raise ConcurrentRequest(key)
+        return cursor.fetchone()[0]
+
+    @staticmethod
+    def _produce_in_savepoint(produce):
+        cursor = Transaction().connection.cursor()
+        cursor.execute('SAVEPOINT idempotent_change')
+        try:
+            answer = produce()
+        except ApiError as error:
+            cursor.execute('ROLLBACK TO SAVEPOINT idempotent_change')
+            return Answer.of_error(error)
+        cursor.execute('RELEASE SAVEPOINT idempotent_change')
+        return answer
+
+    @classmethod
+    def _record_answer(cls, record_id, answer):
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.response_status, table.response_body],
+                [answer.status, answer.body.decode()],
+                where=table.id == record_id))
+
+    @classmethod
+    def purge_expired(cls):
+        "Delete the records older than the contract keeps them (cron)"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.delete(
+                where=table.create_date < utcnow() - KEEP))
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('insurance.api.idempotency|purge_expired',
+                "Purge Expired Idempotency Records"))

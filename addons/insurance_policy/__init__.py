@@ -1,1 +1,1 @@
-# Policies: issuance, endorsements, renewals, cancellations, expiry and bulk issuance.
+# Policies: issuance, endorsements, renewals, cancellations, expiry, bulk.

@@ -1,4 +1,30 @@
-from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+"""The policy (保单): what was issued to whom, on which terms, for when."""
+import json
+
+from sql.operators import Equal
+
+from trytond.model import (
+    Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.sql.functions import TSRange
+from trytond.sql.operators import RangeOverlap
+from trytond.transaction import Transaction
+
+from .timezone import china_today
+
+MONEY_DIGITS = (16, 2)
+NUMBER_SEQUENCE = 'insurance_policy_number_seq'
+ID_TYPE_SELECTION = [
+    ('ID_CARD', "Resident Identity Card"),
+    ('PASSPORT', "Passport"),
+    ('HMT_PERMIT', "Hong Kong, Macao or Taiwan Permit"),
+    ('OTHER', "Other"),
+    ]
+ID_TYPES = tuple(code for code, _ in ID_TYPE_SELECTION)
+# What staff type in the search box of policies
+SEARCHED_FIELDS = (
+    'number', 'external_reference',
+    'policyholder_name', 'policyholder_phone', 'policyholder_id_number',
+    'insured_name', 'insured_phone', 'insured_id_number')
 
 
 class Policy(Workflow, ModelSQL, ModelView):
@@ -10,14 +36,58 @@ class Policy(Workflow, ModelSQL, ModelView):
     channel = fields.Many2One(
         'insurance.channel', "Channel", required=True, readonly=True,
         ondelete='RESTRICT')
+    contract_version = fields.Many2One(
+        'insurance.contract.version', "Contract Version", required=True,
+        readonly=True, ondelete='RESTRICT')
     product = fields.Many2One(
         'insurance.product', "Product", required=True, readonly=True,
         ondelete='RESTRICT')
+    product_version = fields.Many2One(
+        'insurance.product.version', "Product Version", required=True,
+        readonly=True, ondelete='RESTRICT')
+    plan = fields.Many2One(
+        'insurance.plan', "Plan", required=True, readonly=True,
+        ondelete='RESTRICT')
+    policyholder_name = fields.Char(
+        "Policyholder", required=True, readonly=True)
+    policyholder_id_type = fields.Selection(
+        ID_TYPE_SELECTION, "Policyholder ID Type", required=True,
+        readonly=True)
+    policyholder_id_number = fields.Char(
+        "Policyholder ID Number", required=True, readonly=True)
+    policyholder_phone = fields.Char("Policyholder Phone", readonly=True)
+    policyholder_email = fields.Char("Policyholder Email", readonly=True)
+    insured_name = fields.Char("Insured", required=True, readonly=True)
+    insured_id_type = fields.Selection(
+        ID_TYPE_SELECTION, "Insured ID Type", required=True, readonly=True)
+    insured_id_number = fields.Char(
+        "Insured ID Number", required=True, readonly=True)
+    insured_phone = fields.Char("Insured Phone", readonly=True)
+    insured_email = fields.Char("Insured Email", readonly=True)
+    risk = fields.Dict(None, "Risk", readonly=True)
+    risk_text = fields.Function(fields.Text("Risk"), 'get_json_text')
+    external_reference = fields.Char(
+        "External Reference", required=True, readonly=True,
+        help="The insured object at the channel: the order number for "
+        "return shipping, the account for account security.")
+    premium = fields.Numeric(
+        "Premium", digits=MONEY_DIGITS, required=True, readonly=True)
+    rating = fields.Dict(
+        None, "Rating", readonly=True,
+        help="The quote the premium comes from, with its breakdown.")
+    rating_text = fields.Function(fields.Text("Rating"), 'get_json_text')
+    sum_insured = fields.Numeric(
+        "Sum Insured", digits=MONEY_DIGITS, required=True, readonly=True)
+    currency = fields.Char("Currency", required=True, readonly=True)
+    starts_at = fields.Timestamp("Start", required=True, readonly=True)
+    ends_at = fields.Timestamp("End", required=True, readonly=True)
     state = fields.Selection([
             ('in_force', "In Force"),
             ('cancelled', "Cancelled"),
             ('expired', "Expired"),
             ], "State", readonly=True, required=True, sort=False)
+    issued_at = fields.Timestamp("Issued At", required=True, readonly=True)
+    idempotency_key = fields.Char("Idempotency Key", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -26,11 +96,87 @@ class Policy(Workflow, ModelSQL, ModelView):
         cls._sql_constraints += [
             ('number_unique', Unique(t, t.number),
                 'insurance_policy.msg_policy_number_unique'),
+            # Two requests racing for the same insured object: the second
+            # waits on this constraint's index, then fails.
+            ('one_in_force_per_object', Exclude(t,
+                    (t.channel, Equal),
+                    (t.external_reference, Equal),
+                    (TSRange(t.starts_at, t.ends_at, '[)'), RangeOverlap),
+                    where=t.state == 'in_force'),
+                'insurance_policy.msg_policy_duplicate'),
             ]
-        cls._sql_indexes.add(
-            Index(t, (t.state, Index.Equality(cardinality='low'))))
-        cls._order = [('id', 'DESC')]
+        cls._sql_indexes.update({
+                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                Index(t, (t.issued_at, Index.Range())),
+                Index(t, (t.channel, Index.Equality()),
+                    (t.issued_at, Index.Range())),
+                Index(t, (t.policyholder_name, Index.Similarity())),
+                Index(t, (t.policyholder_phone, Index.Equality())),
+                Index(t, (t.policyholder_id_number, Index.Equality())),
+                Index(t, (t.insured_name, Index.Similarity())),
+                Index(t, (t.insured_phone, Index.Equality())),
+                Index(t, (t.insured_id_number, Index.Equality())),
+                Index(t, (t.external_reference, Index.Equality())),
+                })
+        cls._order = [('issued_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('in_force', 'cancelled'),
+            ('in_force', 'expired'),
+            }
+
+    @classmethod
+    def __register__(cls, module):
+        create_extension('btree_gist')
+        super().__register__(module)
+        database = Transaction().database
+        connection = Transaction().connection
+        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
+            database.sequence_create(connection, NUMBER_SEQUENCE)
 
     @classmethod
     def default_state(cls):
         return 'in_force'
+
+    def get_json_text(self, name):
+        value = getattr(self, name[:-len('_text')])
+        return json.dumps(value, ensure_ascii=False, indent=2,
+            sort_keys=True, default=str)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op] + [(field, operator, operand, *extra)
+            for field in SEARCHED_FIELDS]
+
+    @classmethod
+    def next_number(cls):
+        """Return a new policy number: P, the date in China, the sequence
+
+        A PostgreSQL sequence never blocks concurrent issues (a number may
+        be lost by a rolled back issue: gaps are expected)."""
+        transaction = Transaction()
+        value = transaction.database.sequence_nextval(
+            transaction.connection, NUMBER_SEQUENCE)
+        return f'P{china_today():%Y%m%d}{value:010d}'
+
+
+def create_extension(name):
+    """Create the PostgreSQL extension, committed at once
+
+    trytond checks extensions on another connection, and creates the GiST
+    exclusion constraint only when btree_gist is there; without it, it would
+    check the constraint in Python under a table lock."""
+    database = Transaction().database
+    if database.has_extension(name):
+        return
+    connection = database.get_connection(autocommit=True)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE EXTENSION IF NOT EXISTS "{name}"')
+    finally:
+        database.put_connection(connection)
+    database._extensions[database.name].pop(name, None)

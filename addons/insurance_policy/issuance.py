@@ -1,0 +1,234 @@
+"""The issuance engine (出单引擎): quote and issue without HTTP.
+
+quote() runs the built-in checks (channel open, contract active, running
+today and granting the operation and plan, product not withdrawn), the
+plan's underwriting rules and the rating; issue() then numbers and stores
+the policy. The API, bulk issuance and the back office all call these.
+Refusals raise IssuanceError with the code partners see.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from psycopg.errors import ExclusionViolation
+
+from trytond.i18n import gettext
+from trytond.model.exceptions import SQLConstraintError
+from trytond.modules.insurance_product.exceptions import RatingError
+from trytond.modules.insurance_product.rating import rate
+from trytond.modules.insurance_product.rules import check
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .exceptions import IssuanceError
+from .sale_terms import sale_terms
+from .timezone import china_midnight, china_today, utcnow
+
+# The risk attribute naming the insured object, per line of business
+REFERENCE_ATTRIBUTES = {
+    'return_shipping': 'order_no',
+    'account_security': 'account_id',
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    id_type: str
+    id_number: str
+    phone: str | None = None
+    email: str | None = None
+
+    def as_rule_values(self):
+        return {
+            'name': self.name, 'id_type': self.id_type,
+            'id_no': self.id_number, 'phone': self.phone,
+            'email': self.email,
+            }
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    "What a channel asks to insure (投保申请)"
+    product_code: str
+    plan_code: str
+    effective_date: dt.date
+    policyholder: Person
+    insured: Person
+    risk: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    "The priced application, ready to issue"
+    application: Application
+    terms: object  # SaleTerms
+    plan_terms: object  # PlanTerms
+    quote: object  # rating.Quote
+    external_reference: str
+
+    @property
+    def premium(self):
+        return self.quote.premium
+
+    @property
+    def starts_at(self):
+        return china_midnight(self.application.effective_date)
+
+    @property
+    def ends_at(self):
+        return china_midnight(
+            self.plan_terms.end_date(self.application.effective_date))
+
+
+def quote(channel_id, application, operation='quote'):
+    "Return the Quotation of application for the channel or raise"
+    terms = granted_terms(channel_id, application, operation)
+    Plan = Pool().get('insurance.plan')
+    plan_terms = Plan(terms.plan_id(application.plan_code)).get_terms()
+    check_rules(terms, plan_terms, application)
+    try:
+        priced = rate(plan_terms, application.risk, terms.rate_adjustment)
+    except RatingError as error:
+        raise rule_violation([(error.code, error.message)])
+    return Quotation(application, terms, plan_terms, priced,
+        external_reference(terms, application))
+
+
+def issue(channel_id, application, idempotency_key=None):
+    "Issue the policy of application for the channel; return it or raise"
+    quotation = quote(channel_id, application, operation='issue')
+    return store(quotation, idempotency_key)
+
+
+def granted_terms(channel_id, application, operation):
+    terms = sale_terms(channel_id, application.product_code)
+    if terms is None or not terms.grants(operation):
+        raise refusal('OPERATION_NOT_AUTHORIZED',
+            'msg_operation_not_authorized', operation=operation,
+            product=application.product_code)
+    if not terms.channel_open:
+        raise refusal('CHANNEL_CLOSED', 'msg_channel_closed')
+    # The contract authorises selling while it runs: what matters is the
+    # day the business is written, not the day the policy starts.
+    if not terms.covers(china_today()):
+        raise refusal('OPERATION_NOT_AUTHORIZED', 'msg_contract_not_covering',
+            date=china_today())
+    if terms.product_withdrawn:
+        raise product_withdrawn(channel_id, application.product_code)
+    if terms.plan_id(application.plan_code) is None:
+        raise refusal('PLAN_NOT_AUTHORIZED', 'msg_plan_not_authorized',
+            plan=application.plan_code)
+    return terms
+
+
+def product_withdrawn(channel_id, product_code):
+    "The refusal listing the published products the channel may sell"
+    Contract = Pool().get('insurance.contract')
+    alternatives = sorted({
+            v.product_version.product.code
+            for v in Contract.find_sellable(channel_id)})
+    return refusal('PRODUCT_WITHDRAWN', 'msg_product_withdrawn',
+        details=[{
+                'code': 'PRODUCT_AVAILABLE',
+                'product_code': code,
+                'message': gettext('insurance_policy.msg_product_available',
+                    product=code),
+                } for code in alternatives if code != product_code],
+        product=product_code)
+
+
+def check_rules(terms, plan_terms, application):
+    channel, contract = terms.for_rules()
+    request = {
+        'risk': application.risk,
+        'policyholder': application.policyholder.as_rule_values(),
+        'insured': application.insured.as_rule_values(),
+        'effective_date': application.effective_date,
+        'today': china_today(),
+        'channel': channel,
+        }
+    failures = [(f.code, f.message)
+        for f in check(plan_terms, request, contract)]
+    if application.effective_date < china_today():
+        failures.insert(0, ('EFFECTIVE_DATE_IN_PAST', gettext(
+                    'insurance_policy.msg_effective_date_in_past')))
+    if failures:
+        raise rule_violation(failures)
+
+
+def rule_violation(failures):
+    return refusal('RULE_VIOLATION', 'msg_rule_violation',
+        details=[{'code': code, 'message': message}
+            for code, message in failures])
+
+
+def external_reference(terms, application):
+    attribute = REFERENCE_ATTRIBUTES.get(terms.product_line)
+    reference = application.risk.get(attribute) if attribute else None
+    if not isinstance(reference, str) or not reference.strip():
+        raise rule_violation([('RISK_ATTRIBUTE_MISSING', gettext(
+                        'insurance_policy.msg_reference_missing',
+                        attribute=attribute))])
+    return reference.strip()
+
+
+def refusal(code, message_id, details=(), **variables):
+    return IssuanceError(code,
+        gettext('insurance_policy.' + message_id, **variables), details)
+
+
+def store(quotation, idempotency_key=None):
+    """Number and store the policy of quotation; return it
+
+    A second policy in force on the same insured object for an overlapping
+    period is refused by the database (DUPLICATE_POLICY), the transaction
+    going on as before the attempt."""
+    Policy = Pool().get('insurance.policy')
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SAVEPOINT store_policy')
+    try:
+        policy, = Policy.create([policy_values(quotation, idempotency_key)])
+    except SQLConstraintError as error:
+        cursor.execute('ROLLBACK TO SAVEPOINT store_policy')
+        if isinstance(error.__cause__, ExclusionViolation):
+            raise refusal('DUPLICATE_POLICY', 'msg_policy_duplicate')
+        raise
+    cursor.execute('RELEASE SAVEPOINT store_policy')
+    return policy
+
+
+def policy_values(quotation, idempotency_key):
+    Policy = Pool().get('insurance.policy')
+    application, terms = quotation.application, quotation.terms
+    values = {
+        'number': Policy.next_number(),
+        'channel': terms.channel_id,
+        'contract_version': terms.contract_version_id,
+        'product': terms.product_id,
+        'product_version': terms.product_version_id,
+        'plan': quotation.plan_terms.id,
+        'risk': dict(application.risk),
+        'external_reference': quotation.external_reference,
+        'premium': quotation.premium,
+        'rating': quotation.quote.as_dict(),
+        'sum_insured': Decimal(quotation.plan_terms.sum_insured),
+        'currency': quotation.plan_terms.currency,
+        'starts_at': quotation.starts_at,
+        'ends_at': quotation.ends_at,
+        'issued_at': utcnow(),
+        'idempotency_key': idempotency_key,
+        }
+    values.update(person_values('policyholder', application.policyholder))
+    values.update(person_values('insured', application.insured))
+    return values
+
+
+def person_values(role, person):
+    return {
+        f'{role}_name': person.name,
+        f'{role}_id_type': person.id_type,
+        f'{role}_id_number': person.id_number,
+        f'{role}_phone': person.phone,
+        f'{role}_email': person.email,
+        }

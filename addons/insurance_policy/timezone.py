@@ -1,0 +1,27 @@
+"""Times of the business: stored as naive UTC, dated and shown in China.
+
+China observes no daylight saving time, so a fixed +08:00 offset is exact.
+"""
+import datetime as dt
+
+CHINA = dt.timezone(dt.timedelta(hours=8), 'Asia/Shanghai')
+
+
+def utcnow():
+    "The current time as trytond stores it: naive UTC"
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def china_today():
+    return dt.datetime.now(CHINA).date()
+
+
+def china_midnight(day):
+    "The naive UTC timestamp of midnight in China starting day"
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=CHINA)
+    return midnight.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def in_china(timestamp):
+    "The aware +08:00 time of a naive UTC timestamp"
+    return timestamp.replace(tzinfo=dt.timezone.utc).astimezone(CHINA)
