@@ -3,6 +3,8 @@
 # messages, keeping every existing msgstr. Uses a scratch database.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_venv
+# trytond collects the source strings only in a database whose language is English.
+export TRYTOND_DATABASE__LANGUAGE=en
 DATABASE=insurance_i18n_$$
 MODULES=(insurance_product insurance_channel insurance_policy insurance_claim insurance_api insurance_report)
 psql -d postgres -qc "CREATE DATABASE $DATABASE ENCODING 'UTF8' TEMPLATE template0"
