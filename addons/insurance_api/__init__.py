@@ -1,8 +1,10 @@
 # The partner JSON API under /api/v1, served by trytond's WSGI application.
-# Importing the routes registers them on trytond.wsgi.app when trytond loads
-# the module; the models are registered from tryton.cfg.
-from trytond.wsgi import app
+# The models are registered from tryton.cfg; the routes are registered on
+# trytond.wsgi.app when trytond imports the module. pytest may import this
+# folder once more under another name: the routes are registered once.
+if __name__ == 'trytond.modules.insurance_api':
+    from trytond.wsgi import app
 
-from . import docs, middleware, routes  # noqa: F401
+    from . import docs, middleware, routes  # noqa: F401
 
-middleware.install(app)
+    middleware.install(app)

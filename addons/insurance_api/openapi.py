@@ -20,8 +20,8 @@ RETRY_AFTER_HEADER = {
     'description': "Seconds to wait before retrying",
     'schema': {'type': 'string', 'pattern': r'^\d+$'},
     }
-# Any path under the API may answer these, whatever the endpoint.
-GENERAL_ERRORS = ('METHOD_NOT_ALLOWED', 'SERVICE_UNAVAILABLE')
+# Any endpoint working in the database may answer this.
+DATABASE_ERRORS = ('SERVICE_UNAVAILABLE',)
 
 _document = None
 
@@ -137,9 +137,7 @@ def error_statuses(endpoint):
     statuses = {}
     codes = endpoint.all_errors
     if endpoint.transactional:
-        codes += GENERAL_ERRORS
-    else:
-        codes += ('METHOD_NOT_ALLOWED',)
+        codes += DATABASE_ERRORS
     for code in codes:
         status = int(ERROR_CODES[code][0])
         statuses.setdefault(status, []).append(code)
