@@ -41,8 +41,8 @@ def looks_like_key(raw_key):
 
 
 class ApiKey(Workflow, ModelSQL, ModelView):
-    "Channel API Key"
     __name__ = 'insurance.channel.api_key'
+    __string__ = "Channel API Key"
 
     channel = fields.Many2One(
         'insurance.channel', "Channel", required=True, readonly=True,
@@ -161,22 +161,21 @@ class ApiKey(Workflow, ModelSQL, ModelView):
 
 
 class GenerateApiKeyStart(ModelView):
-    "Generate API Key"
     __name__ = 'insurance.channel.api_key.generate.start'
+    __string__ = "Generate API Key"
 
     name = fields.Char(
         "Name", help="What the key is for, e.g. production or staging.")
 
 
 class GenerateApiKeyResult(ModelView):
-    "Generated API Key"
     __name__ = 'insurance.channel.api_key.generate.result'
+    __string__ = "Generated API Key"
 
     key = fields.Char("Key", readonly=True)
 
 
 class GenerateApiKey(Wizard):
-    "Generate API Key"
     __name__ = 'insurance.channel.api_key.generate'
 
     start = StateView(

@@ -29,7 +29,6 @@ def parse_address(address):
 
 
 class Channel(Workflow, ModelSQL, ModelView):
-    "Sales Channel"
     __name__ = 'insurance.channel'
 
     code = fields.Char(
@@ -192,7 +191,6 @@ class Channel(Workflow, ModelSQL, ModelView):
 
 
 class ChannelContact(ModelSQL, ModelView):
-    "Channel Contact"
     __name__ = 'insurance.channel.contact'
 
     channel = fields.Many2One(

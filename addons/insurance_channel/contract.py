@@ -68,8 +68,8 @@ class ContractTerms:
 
 
 class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
-    "Channel Contract"
     __name__ = 'insurance.contract'
+    __string__ = "Channel Contract"
 
     _draft_only = {'readonly': Eval('state') != 'draft'}
     _running_only = {'readonly': Eval('state') == 'terminated'}
@@ -353,7 +353,6 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
 
 
 class ContractPlan(ModelSQL):
-    "Contract - Plan"
     __name__ = 'insurance.contract-insurance.plan'
 
     contract = fields.Many2One(
@@ -363,11 +362,10 @@ class ContractPlan(ModelSQL):
 
 
 class ContractVersion(ContractTerms, ModelSQL, ModelView):
-    """Channel Contract Version
-
-    The terms of a contract from effective_from until effective_to (none
+    """The terms of a contract from effective_from until effective_to (none
     while current). Policies point at the version they were issued under."""
     __name__ = 'insurance.contract.version'
+    __string__ = "Channel Contract Version"
 
     contract = fields.Many2One(
         'insurance.contract', "Contract", required=True, ondelete='CASCADE')
@@ -426,7 +424,6 @@ class ContractVersion(ContractTerms, ModelSQL, ModelView):
 
 
 class ContractVersionPlan(ModelSQL):
-    "Contract Version - Plan"
     __name__ = 'insurance.contract.version-insurance.plan'
 
     version = fields.Many2One(

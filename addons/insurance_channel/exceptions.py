@@ -16,7 +16,3 @@ class ApiKeyError(UserError):
 
 class ContractError(UserError):
     pass
-
-
-class ContractValidationError(ValidationError):
-    pass
