@@ -1,1 +1,1 @@
-# Claims: filing, adjudication, payments and the callbacks outbox.
+# Claims: filing, change log, adjudication, handling and the callbacks outbox.

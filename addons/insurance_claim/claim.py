@@ -1,4 +1,70 @@
-from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+"""The claim (理赔单): filed by a channel or by customer service, decided by
+the automatic adjudication (return shipping) or by a claims handler.
+
+Every write goes through `write`, which records the change log and, for a
+change of state, the callback event, in the transaction of the change.
+"""
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
+
+from sql import Null
+from sql.aggregate import Sum
+from sql.operators import Equal
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Check, Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.insurance_policy.timezone import (
+    china_midnight, china_today, utcnow)
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
+
+from .claim_log import Change, changes_of_write
+from .exceptions import ClaimError, ClaimValidationError
+
+MONEY_DIGITS = (16, 2)
+CENT = Decimal('0.01')
+NUMBER_SEQUENCE = 'insurance_claim_number_seq'
+FINAL_STATES = {'paid', 'closed'}
+# The keys of details staff edit as fields in the back office
+DETAIL_FIELDS = ('return_tracking_no', 'theft_report')
+# What handling sets, and a copy starts without
+HANDLING_FIELDS = (
+    'handler', 'approved_amount', 'paid_amount', 'payment_reference',
+    'paid_at', 'rejection_code', 'rejection_text')
+REJECTION_CODES = [
+    ('NOT_COVERED', "Not Covered"),
+    ('DUPLICATE_CLAIM', "Duplicate Claim"),
+    ('INVALID_TRACKING_NO', "Invalid Tracking Number"),
+    ('INSUFFICIENT_EVIDENCE', "Insufficient Evidence"),
+    ('OTHER', "Other"),
+    ]
+
+
+def money(amount):
+    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def policy_covers(policy, day):
+    """Tell whether policy covers the incident of day (a date in China)
+
+    A cancelled policy covers nothing: the cancellation's effective date is
+    not known here."""
+    if policy.state == 'cancelled':
+        return False
+    return policy.starts_at <= china_midnight(day) < policy.ends_at
+
+
+def merged_details(details, patch):
+    "details updated by patch; a key patched to None is removed"
+    merged = dict(details or {})
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
 
 
 class Claim(Workflow, ModelSQL, ModelView):
@@ -6,9 +72,34 @@ class Claim(Workflow, ModelSQL, ModelView):
     __name__ = 'insurance.claim'
     _rec_name = 'number'
 
+    _filed = {'readonly': Eval('id', -1) >= 0}
+    _open = {'readonly': Eval('state').in_(list(FINAL_STATES))}
+
     number = fields.Char("Number", required=True, readonly=True)
     policy = fields.Many2One(
-        'insurance.policy', "Policy", required=True, ondelete='RESTRICT')
+        'insurance.policy', "Policy", required=True, ondelete='RESTRICT',
+        states=_filed)
+    channel = fields.Many2One(
+        'insurance.channel', "Channel", required=True, readonly=True,
+        ondelete='RESTRICT')
+    line = fields.Selection(
+        'get_lines', "Line of Business", required=True, readonly=True)
+    source = fields.Selection([
+            ('api', "Partner API"),
+            ('back_office', "Back Office"),
+            ], "Source", required=True, readonly=True)
+    filed_at = fields.Timestamp("Filed At", required=True, readonly=True)
+    incident_date = fields.Date(
+        "Incident Date", required=True, states=_filed)
+    claimed_amount = fields.Numeric(
+        "Claimed Amount", digits=MONEY_DIGITS, required=True, states=_open)
+    details = fields.Dict(None, "Details", readonly=True)
+    return_tracking_no = fields.Function(fields.Char(
+            "Return Tracking Number", states=_open),
+        'get_detail', setter='set_detail')
+    theft_report = fields.Function(fields.Text(
+            "Theft Report", states=_open),
+        'get_detail', setter='set_detail')
     state = fields.Selection([
             ('submitted', "Submitted"),
             ('under_review', "Under Review"),
@@ -17,6 +108,36 @@ class Claim(Workflow, ModelSQL, ModelView):
             ('paid', "Paid"),
             ('closed', "Closed"),
             ], "State", readonly=True, required=True, sort=False)
+    handler = fields.Many2One('res.user', "Handler", readonly=True)
+    remaining_sum_insured = fields.Function(fields.Numeric(
+            "Remaining Sum Insured", digits=MONEY_DIGITS),
+        'get_remaining_sum_insured')
+    approved_amount = fields.Numeric(
+        "Approved Amount", digits=MONEY_DIGITS,
+        states={'readonly': Eval('state') != 'under_review'})
+    paid_amount = fields.Numeric(
+        "Paid Amount", digits=MONEY_DIGITS, readonly=True)
+    payment_reference = fields.Char(
+        "Payment Reference",
+        states={'readonly': Eval('state') != 'approved'})
+    paid_at = fields.Timestamp("Paid At", readonly=True)
+    rejection_code = fields.Selection(
+        [(None, "")] + REJECTION_CODES, "Rejection Reason",
+        states={
+            'readonly': ~Eval('state').in_(['submitted', 'under_review']),
+            })
+    rejection_text = fields.Text(
+        "Rejection Explanation",
+        states={
+            'readonly': ~Eval('state').in_(['submitted', 'under_review']),
+            })
+    history = fields.One2Many(
+        'insurance.claim.log', 'claim', "History", readonly=True)
+    callback_events = fields.One2Many(
+        'insurance.callback.event', 'claim', "Callback Events",
+        readonly=True)
+
+    del _filed, _open
 
     @classmethod
     def __setup__(cls):
@@ -25,9 +146,331 @@ class Claim(Workflow, ModelSQL, ModelView):
         cls._sql_constraints += [
             ('number_unique', Unique(t, t.number),
                 'insurance_claim.msg_claim_number_unique'),
+            ('amounts_positive', Check(t, (t.claimed_amount >= 0)
+                    & ((t.approved_amount == Null) | (t.approved_amount > 0))
+                    & ((t.paid_amount == Null) | (t.paid_amount > 0))),
+                'insurance_claim.msg_claim_amounts_positive'),
+            # The backstop of the adjudication: two payments racing on one
+            # return-shipping policy cannot both commit.
+            ('one_paid_return_shipping', Exclude(t,
+                    (t.policy, Equal),
+                    where=(t.paid_at != Null)
+                    & (t.line == 'return_shipping')),
+                'insurance_claim.msg_claim_return_shipping_paid_once'),
             ]
-        cls._order = [('id', 'DESC')]
+        cls._sql_indexes.update({
+                Index(t, (t.policy, Index.Equality())),
+                Index(t, (t.channel, Index.Equality()),
+                    (t.filed_at, Index.Range())),
+                Index(t, (t.filed_at, Index.Range())),
+                Index(t, (t.id, Index.Range()),
+                    where=(t.state == 'submitted')
+                    & (t.line == 'return_shipping')),
+                Index(t, (t.state, Index.Equality(cardinality='low'))),
+                })
+        cls._order = [('filed_at', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('submitted', 'under_review'),
+            ('submitted', 'rejected'),
+            # the automatic adjudication pays at once
+            ('submitted', 'paid'),
+            ('under_review', 'approved'),
+            ('under_review', 'rejected'),
+            ('approved', 'paid'),
+            ('paid', 'closed'),
+            ('rejected', 'closed'),
+            # an update sends a claim that is not final back
+            ('under_review', 'submitted'),
+            ('approved', 'submitted'),
+            ('rejected', 'submitted'),
+            }
+        cls._buttons.update({
+                'take': {
+                    'invisible': Eval('state') != 'submitted',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'approve': {
+                    'invisible': Eval('state') != 'under_review',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'pay': {
+                    'invisible': Eval('state') != 'approved',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reject': {
+                    'invisible': ~Eval('state').in_(
+                        ['submitted', 'under_review']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': ~Eval('state').in_(['paid', 'rejected']),
+                    'icon': 'tryton-close',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        transaction = Transaction()
+        database, connection = transaction.database, transaction.connection
+        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
+            database.sequence_create(connection, NUMBER_SEQUENCE)
+
+    @classmethod
+    def get_lines(cls):
+        Product = Pool().get('insurance.product')
+        return Product.fields_get(['line'])['line']['selection']
 
     @classmethod
     def default_state(cls):
         return 'submitted'
+
+    @classmethod
+    def default_source(cls):
+        return 'back_office'
+
+    @classmethod
+    def default_filed_at(cls):
+        return utcnow()
+
+    @classmethod
+    def default_incident_date(cls):
+        return china_today()
+
+    @classmethod
+    def next_number(cls):
+        """Return a new claim number: C, the date in China, the sequence
+
+        A PostgreSQL sequence never blocks concurrent filings (gaps are
+        expected)."""
+        transaction = Transaction()
+        value = transaction.database.sequence_nextval(
+            transaction.connection, NUMBER_SEQUENCE)
+        return f'C{china_today():%Y%m%d}{value:010d}'
+
+    def get_detail(self, name):
+        return (self.details or {}).get(name)
+
+    @classmethod
+    def set_detail(cls, claims, name, value):
+        cls.write_each(claims, lambda claim: {
+                'details': merged_details(
+                    claim.details, {name: value or None}),
+                })
+
+    @classmethod
+    def write_each(cls, claims, values_of):
+        "Write on each claim the values that values_of(claim) returns"
+        if claims:
+            cls.write(*chain.from_iterable(
+                    ([claim], values_of(claim)) for claim in claims))
+
+    @classmethod
+    def get_remaining_sum_insured(cls, claims, name):
+        paid = cls.paid_on_policies({c.policy.id for c in claims})
+        return {c.id: c.policy.sum_insured - paid.get(c.policy.id, 0)
+            for c in claims}
+
+    @classmethod
+    def paid_on_policies(cls, policy_ids):
+        "Return {policy id: amount paid by its claims}"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.policy, Sum(table.paid_amount),
+                where=table.policy.in_(list(policy_ids) or [-1])
+                & (table.paid_at != Null),
+                group_by=[table.policy]))
+        return dict(cursor)
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        Policy = Pool().get('insurance.policy')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            if not values.get('number'):
+                values['number'] = cls.next_number()
+            policy = Policy(values['policy'])
+            values.setdefault('channel', policy.channel.id)
+            values.setdefault('line', policy.product.line)
+        return values
+
+    @classmethod
+    def copy(cls, claims, default=None):
+        "Copies are new claims filed in the back office, not yet handled"
+        default = default.copy() if default is not None else {}
+        for name in HANDLING_FIELDS + ('number', 'history', 'callback_events'):
+            default.setdefault(name, None)
+        default.setdefault('source', 'back_office')
+        default.setdefault('filed_at', utcnow())
+        return super().copy(claims, default=default)
+
+    @classmethod
+    def check_modification(cls, mode, claims, values=None, external=False):
+        super().check_modification(
+            mode, claims, values=values, external=external)
+        if mode == 'delete':
+            raise ClaimError('FORBIDDEN', gettext(
+                    'insurance_claim.msg_claim_no_delete'))
+        if mode == 'write' and external:
+            for claim in claims:
+                claim.check_not_final()
+
+    @classmethod
+    def create(cls, vlist):
+        ClaimLog = Pool().get('insurance.claim.log')
+        claims = super().create(vlist)
+        ClaimLog.record([Change(c.id, 'state', None, c.state)
+                for c in claims])
+        return claims
+
+    @classmethod
+    def write(cls, *args):
+        pool = Pool()
+        ClaimLog = pool.get('insurance.claim.log')
+        CallbackEvent = pool.get('insurance.callback.event')
+        changes = changes_of_write(args)
+        super().write(*args)
+        ClaimLog.record(changes)
+        CallbackEvent.announce([(c.claim, c.old)
+                for c in changes if c.field == 'state'])
+
+    def check_not_final(self):
+        if self.state in FINAL_STATES:
+            raise ClaimError('CLAIM_FINAL', gettext(
+                    'insurance_claim.msg_claim_final',
+                    claim=self.number, state=self.state))
+
+    @classmethod
+    def file(cls, policy, incident_date, claimed_amount, details,
+            source='api'):
+        "File a claim on policy; refused when the policy does not cover"
+        if not policy_covers(policy, incident_date):
+            raise ClaimError('NOT_COVERED', gettext(
+                    'insurance_claim.msg_claim_not_covered',
+                    policy=policy.number, date=incident_date))
+        claim, = cls.create([{
+                    'policy': policy.id,
+                    'incident_date': incident_date,
+                    'claimed_amount': money(claimed_amount),
+                    'details': dict(details or {}),
+                    'source': source,
+                    }])
+        if claim.line == 'return_shipping':
+            cls.__queue__.adjudicate([claim])
+        return claim
+
+    def amend(self, details=None, claimed_amount=None):
+        """Update a claim that is not final; it goes back to submitted
+
+        details are merged into the claim's (a key set to None is removed).
+        """
+        self.check_not_final()
+        values = {}
+        if details is not None:
+            values['details'] = merged_details(self.details, details)
+        if claimed_amount is not None:
+            values['claimed_amount'] = money(claimed_amount)
+        if values:
+            self.write([self], values)
+        self.resubmit([self])
+        if self.line == 'return_shipping':
+            self.__queue__.adjudicate([self])
+
+    @classmethod
+    @Workflow.transition('submitted')
+    def resubmit(cls, claims):
+        cls.write(claims, {
+                'rejection_code': None,
+                'rejection_text': None,
+                'approved_amount': None,
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('under_review')
+    def take(cls, claims):
+        user = Transaction().user
+        cls.write_each(claims, lambda claim: {
+                'handler': user or None,
+                'approved_amount': claim.suggested_amount(),
+                })
+
+    def suggested_amount(self):
+        "The claimed amount, within what remains of the sum insured"
+        amount = min(self.claimed_amount, self.remaining_sum_insured)
+        return amount if amount > 0 else None
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('approved')
+    def approve(cls, claims):
+        for claim in claims:
+            claim.check_amount(claim.approved_amount)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('paid')
+    def pay(cls, claims):
+        for claim in claims:
+            claim.check_amount(claim.approved_amount)
+            if not claim.payment_reference:
+                raise ClaimValidationError(gettext(
+                        'insurance_claim.msg_claim_payment_reference_required',
+                        claim=claim.number))
+        now = utcnow()
+        cls.write_each(claims, lambda claim: {
+                'paid_amount': claim.approved_amount,
+                'paid_at': now,
+                })
+
+    def check_amount(self, amount):
+        "Refuse to pay more than what remains of the policy's sum insured"
+        if not amount or amount <= 0:
+            raise ClaimValidationError(gettext(
+                    'insurance_claim.msg_claim_amount_required',
+                    claim=self.number))
+        remaining = self.remaining_sum_insured
+        if amount > remaining:
+            raise ClaimValidationError(gettext(
+                    'insurance_claim.msg_claim_amount_exceeds_remaining',
+                    claim=self.number, amount=amount, remaining=remaining))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('rejected')
+    def reject(cls, claims):
+        for claim in claims:
+            if not claim.rejection_code:
+                raise ClaimValidationError(gettext(
+                        'insurance_claim.msg_claim_rejection_reason_required',
+                        claim=claim.number))
+
+    @classmethod
+    def reject_for(cls, claims, code):
+        "Reject claims for the reason of code, explained in the user's words"
+        cls.write(claims, {
+                'rejection_code': code,
+                'rejection_text': gettext(
+                    f'insurance_claim.msg_rejection_{code.lower()}'),
+                })
+        cls.reject(claims)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, claims):
+        pass
+
+    @property
+    def rejection_reason(self):
+        "The {code, message} partners see, or None"
+        if self.state != 'rejected' or not self.rejection_code:
+            return None
+        return {'code': self.rejection_code,
+            'message': self.rejection_text or ''}
