@@ -6,15 +6,10 @@ import pytest
 from trytond.model.exceptions import AccessError
 from trytond.modules.insurance_channel.api_key import LAST_USED_RESOLUTION
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access
 
 from .tools import create_channel, create_user
-
-
-@pytest.fixture(scope='module', autouse=True)
-def module():
-    activate_module('insurance_channel')
 
 
 @with_transaction()

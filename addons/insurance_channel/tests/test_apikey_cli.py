@@ -2,20 +2,13 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from trytond.modules.insurance_channel import apikey_cli
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, activate_module, with_transaction)
+    DB_NAME, with_transaction)
 from trytond.transaction import Transaction
 
 from .tools import create_channel
-
-
-@pytest.fixture(scope='module', autouse=True)
-def module():
-    activate_module('insurance_channel')
 
 
 @with_transaction()
@@ -40,7 +33,7 @@ def test_command_prints_a_key_once():
     transaction.commit()  # the command works in its own transaction
     try:
         command = [
-            sys.executable, '-m', 'trytond.modules.insurance_channel.apikey_cli',
+            sys.executable, '-m', apikey_cli.__name__,
             '--database', DB_NAME, '--channel', 'CLI', '--name', 'ops']
         done = subprocess.run(
             command, capture_output=True, text=True, env=os.environ,

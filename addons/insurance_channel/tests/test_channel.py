@@ -5,15 +5,10 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.insurance_channel.exceptions import (
     ChannelValidationError)
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access
 
 from .tools import create_channel, create_user
-
-
-@pytest.fixture(scope='module', autouse=True)
-def module():
-    activate_module('insurance_channel')
 
 
 @with_transaction()
@@ -129,3 +124,26 @@ def test_only_admin_reads_webhook_secret():
         other, = Channel.create([{
                     'code': 'NEW', 'name': "New", 'kind': 'payment'}])
     assert Channel(other.id).webhook_secret
+
+
+@with_transaction()
+def test_every_staff_role_opens_the_channel_form():
+    pool = Pool()
+    Channel = pool.get('insurance.channel')
+    channel = create_channel()
+    roles = ['group_finance', 'group_analyst', 'group_underwriter',
+        'group_customer_service', 'group_claims', 'group_business',
+        'group_insurance_admin']
+
+    for role in roles:
+        user = create_user(role, role)
+        with Transaction().set_user(user.id), check_access():
+            for view_type in ['form', 'tree']:
+                view = Channel.fields_view_get(view_type=view_type)
+                assert Channel.read([channel.id], list(view['fields']))
+            hidden = {'api_keys', 'webhook_secret'} - set(
+                Channel.fields_view_get(view_type='form')['fields'])
+            if role == 'group_insurance_admin':
+                assert not hidden
+            elif role != 'group_business':
+                assert hidden == {'api_keys', 'webhook_secret'}

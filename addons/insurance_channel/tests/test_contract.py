@@ -6,16 +6,11 @@ import pytest
 from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.modules.insurance_channel.exceptions import ContractError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access
 
 from .tools import (
     create_channel, create_contract, create_product_version, create_user)
-
-
-@pytest.fixture(scope='module', autouse=True)
-def module():
-    activate_module('insurance_channel')
 
 
 def plan_codes(record):
@@ -48,7 +43,8 @@ def test_activation_makes_version_one():
     assert version.fee_rate == Decimal('0.15')
     assert Contract.find_for(channel, 'RETURN_SHIPPING') == version
     assert Contract.find_for(channel, 'ACCOUNT_SECURITY') is None
-    assert Contract.find_for(create_channel('OTHER'), 'RETURN_SHIPPING') is None
+    other_channel = create_channel('OTHER')
+    assert Contract.find_for(other_channel, 'RETURN_SHIPPING') is None
 
 
 @with_transaction()

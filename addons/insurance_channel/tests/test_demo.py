@@ -1,16 +1,9 @@
-import pytest
-
 from trytond.modules.insurance_channel import demo
 from trytond.modules.insurance_product import demo as product_demo
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 DEMO_KEYS = {'TAOMALL': 'ick_demo_taomall_0123456789abcdefghijklmnopqrstuv'}
-
-
-@pytest.fixture(scope='module', autouse=True)
-def module():
-    activate_module('insurance_channel')
 
 
 @with_transaction()
