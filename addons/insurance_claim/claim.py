@@ -361,8 +361,7 @@ class Claim(Workflow, ModelSQL, ModelView):
                     'details': dict(details or {}),
                     'source': source,
                     }])
-        if claim.line == 'return_shipping':
-            cls.__queue__.adjudicate([claim])
+        cls.enqueue_adjudication([claim])
         return claim
 
     def amend(self, details=None, claimed_amount=None):
@@ -379,8 +378,14 @@ class Claim(Workflow, ModelSQL, ModelView):
         if values:
             self.write([self], values)
         self.resubmit([self])
-        if self.line == 'return_shipping':
-            self.__queue__.adjudicate([self])
+        self.enqueue_adjudication([self])
+
+    @classmethod
+    def enqueue_adjudication(cls, claims):
+        "Have the worker decide the return-shipping claims in seconds"
+        automatic = [c for c in claims if c.line == 'return_shipping']
+        if automatic:
+            cls.__queue__.adjudicate(automatic)
 
     @classmethod
     @Workflow.transition('submitted')

@@ -17,5 +17,6 @@ class SkipLocked(For):
     def __str__(self):
         tables = ''
         if self.tables:
-            tables = ' OF ' + ', '.join(map(str, self.tables))
+            # the aliases the tables have in the query
+            tables = ' OF ' + ', '.join(f'"{t.alias}"' for t in self.tables)
         return f'FOR {self.strength}{tables} SKIP LOCKED'
