@@ -20,6 +20,10 @@ def allowlist_entries(allowlist):
     return (allowlist or '').split()
 
 
+def parse_network(entry):
+    return ipaddress.ip_network(entry, strict=False)
+
+
 def parse_address(address):
     ip = ipaddress.ip_address(address)
     # A dual-stack server sees IPv4 clients as ::ffff:a.b.c.d
@@ -93,6 +97,8 @@ class Channel(Workflow, ModelSQL, ModelView):
                     },
                 'regenerate_webhook_secret': {
                     'icon': 'tryton-refresh',
+                    # hidden with the secret from who may not read it
+                    'depends': ['webhook_secret'],
                     },
                 'generate_api_key': {
                     'invisible': Eval('state') != 'open',
@@ -145,7 +151,7 @@ class Channel(Workflow, ModelSQL, ModelView):
         for channel in channels:
             for entry in allowlist_entries(channel.ip_allowlist):
                 try:
-                    ipaddress.ip_network(entry, strict=False)
+                    parse_network(entry)
                 except ValueError:
                     raise ChannelValidationError(gettext(
                             'insurance_channel.msg_channel_ip_entry_invalid',
@@ -161,9 +167,7 @@ class Channel(Workflow, ModelSQL, ModelView):
             ip = parse_address(address)
         except ValueError:
             return False
-        return any(
-            ip in ipaddress.ip_network(entry, strict=False)
-            for entry in entries)
+        return any(ip in parse_network(entry) for entry in entries)
 
     @classmethod
     @ModelView.button

@@ -22,6 +22,8 @@ OPERATIONS = [
     ('claim', "Claim"),
     ]
 RATE_DIGITS = (16, 4)
+DRAFT_ONLY = {'readonly': Eval('state') != 'draft'}
+UNTIL_TERMINATED = {'readonly': Eval('state') == 'terminated'}
 # The fields whose change on an active contract makes a new version.
 TERMS = [
     'product_version', 'plans', 'operations', 'rate_adjustment',
@@ -71,17 +73,14 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
     __name__ = 'insurance.contract'
     __string__ = "Channel Contract"
 
-    _draft_only = {'readonly': Eval('state') != 'draft'}
-    _running_only = {'readonly': Eval('state') == 'terminated'}
-
     number = fields.Char("Number", readonly=True)
     channel = fields.Many2One(
         'insurance.channel', "Channel", required=True,
-        states=_draft_only)
+        states=DRAFT_ONLY)
     plans = fields.Many2Many(
         'insurance.contract-insurance.plan', 'contract', 'plan', "Plans",
         domain=[('version', '=', Eval('product_version', -1))],
-        states=_running_only)
+        states=UNTIL_TERMINATED)
     state = fields.Selection([
             ('draft', "Draft"),
             ('active', "Active"),
@@ -92,8 +91,6 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
     current_version = fields.Function(fields.Many2One(
             'insurance.contract.version', "Current Version"),
         'get_current_version')
-
-    del _draft_only, _running_only
 
     @classmethod
     def __setup__(cls):
@@ -108,14 +105,10 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
         cls.product_version.domain = [
             If(Eval('state') == 'draft', ('state', '=', 'published'), ()),
             ]
-        cls.product_version.states = {
-            'readonly': Eval('state') != 'draft',
-            }
+        cls.product_version.states = DRAFT_ONLY
         for name in ['operations', 'rate_adjustment', 'fee_rate',
                 'start_date', 'end_date']:
-            getattr(cls, name).states = {
-                'readonly': Eval('state') == 'terminated',
-                }
+            getattr(cls, name).states = UNTIL_TERMINATED
         cls._transitions |= {
             ('draft', 'active'),
             ('active', 'terminated'),
@@ -264,6 +257,10 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
             raise ContractError(gettext(
                     'insurance_channel.msg_contract_no_plan',
                     contract=self.rec_name))
+        self.check_only_active_on_product()
+
+    def check_only_active_on_product(self):
+        "One active contract per channel and product keeps find_for exact"
         others = self.search([
                 ('id', '!=', self.id),
                 ('channel', '=', self.channel.id),

@@ -244,3 +244,24 @@ def test_business_staff_manage_contracts_underwriter_reads():
         assert contract.current_version.number == 2
         with pytest.raises(AccessError):
             Contract.write([contract], {'fee_rate': Decimal('0.5')})
+
+
+@with_transaction()
+def test_every_staff_role_opens_contract_forms():
+    pool = Pool()
+    channel = create_channel()
+    contract = create_contract(channel, create_product_version())
+    roles = ['group_finance', 'group_analyst', 'group_underwriter',
+        'group_customer_service', 'group_claims', 'group_business']
+    records = {
+        pool.get('insurance.contract'): contract,
+        pool.get('insurance.contract.version'): contract.current_version,
+        }
+
+    for role in roles:
+        user = create_user(role, role)
+        with Transaction().set_user(user.id), check_access():
+            for Model, record in records.items():
+                for view_type in ['form', 'tree']:
+                    view = Model.fields_view_get(view_type=view_type)
+                    assert Model.read([record.id], list(view['fields']))
