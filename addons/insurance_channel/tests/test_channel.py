@@ -8,7 +8,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access
 
-from .tools import create_channel, create_user
+from .tools import assert_views_readable, create_channel, create_user
 
 
 @with_transaction()
@@ -138,9 +138,7 @@ def test_every_staff_role_opens_the_channel_form():
     for role in roles:
         user = create_user(role, role)
         with Transaction().set_user(user.id), check_access():
-            for view_type in ['form', 'tree']:
-                view = Channel.fields_view_get(view_type=view_type)
-                assert Channel.read([channel.id], list(view['fields']))
+            assert_views_readable(channel)
             hidden = {'api_keys', 'webhook_secret'} - set(
                 Channel.fields_view_get(view_type='form')['fields'])
             if role == 'group_insurance_admin':

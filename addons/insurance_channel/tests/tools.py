@@ -73,3 +73,11 @@ def create_contract(channel, product_version, activate=True, **values):
     if activate:
         Contract.activate([contract])
     return contract
+
+
+def assert_views_readable(record):
+    "The current user can open record in its form and list views"
+    Model = record.__class__
+    for view_type in ['form', 'tree']:
+        fields = Model.fields_view_get(view_type=view_type)['fields']
+        assert Model.read([record.id], list(fields))
