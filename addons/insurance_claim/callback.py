@@ -195,21 +195,29 @@ class CallbackEvent(ModelSQL, ModelView):
 
     @classmethod
     def deliver(cls, events=None, clock=utcnow):
-        """Deliver the due events among events (all when None)
+        """Deliver the due events of the claims of events (all when None),
+        then the events that became due behind them
 
         clock gives the current naive UTC time (tests drive it)."""
-        database = Transaction().database.name
+        claim_ids = None
+        if events is not None:
+            claim_ids = list({e.claim.id for e in events})
         deadline = time.monotonic() + RUN_SECONDS
-        due = cls._due_by_channel(clock(), events)
-        if not due:
-            return
+        while time.monotonic() < deadline:
+            due = cls._due_by_channel(clock(), claim_ids)
+            if not due or not cls._deliver_by_channel(due, clock, deadline):
+                return
+
+    @classmethod
+    def _deliver_by_channel(cls, due, clock, deadline):
+        "Post each channel's due events in a thread; return how many arrived"
+        database = Transaction().database.name
         with ThreadPoolExecutor(
                 max_workers=min(len(due), PARALLEL_CHANNELS)) as executor:
             runs = [executor.submit(cls._deliver_in_order,
                     database, event_ids, clock, deadline)
                 for event_ids in due.values()]
-            for run in runs:
-                run.result()
+            return sum(run.result() for run in runs)
 
     @classmethod
     def _due_condition(cls, table, now):
@@ -223,12 +231,12 @@ class CallbackEvent(ModelSQL, ModelView):
             & ~undelivered_earlier)
 
     @classmethod
-    def _due_by_channel(cls, now, events=None):
+    def _due_by_channel(cls, now, claim_ids=None):
         "{channel id: [due event ids, oldest due first]}"
         table = cls.__table__()
         where = cls._due_condition(table, now)
-        if events is not None:
-            where &= table.id.in_([e.id for e in events] or [-1])
+        if claim_ids is not None:
+            where &= table.claim.in_(claim_ids or [-1])
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(table.id, table.channel,
                 where=where,
@@ -241,10 +249,12 @@ class CallbackEvent(ModelSQL, ModelView):
 
     @classmethod
     def _deliver_in_order(cls, database, event_ids, clock, deadline):
-        "Post the events of one channel, one after the other (a thread)"
+        """Post the events of one channel, one after the other (a thread);
+        return how many arrived"""
+        delivered = 0
         for event_id in event_ids:
             if time.monotonic() > deadline:
-                return
+                break
             callback = in_transaction(
                 database, cls._start_attempt, event_id, clock())
             if callback is None:
@@ -252,8 +262,10 @@ class CallbackEvent(ModelSQL, ModelView):
             outcome = post(callback, clock())
             in_transaction(
                 database, cls._record_outcome, event_id, outcome, clock())
+            delivered += outcome.delivered
             if outcome.channel_unreachable:
-                return
+                break
+        return delivered
 
     @classmethod
     def _start_attempt(cls, event_id, now):
