@@ -5,6 +5,6 @@
 if __name__ == 'trytond.modules.insurance_api':
     from trytond.wsgi import app
 
-    from . import docs, middleware, routes  # noqa: F401
+    from . import claim_api, docs, middleware, routes  # noqa: F401
 
     middleware.install(app)

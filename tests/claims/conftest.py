@@ -1,0 +1,67 @@
+"""The claims API tests run on the API tests' database and gunicorn
+(tests/api/conftest.py), with a trytond-worker adjudicating claims and
+delivering callbacks, and a real HTTP receiver of the callbacks."""
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from trytond.modules.insurance_claim.tests.receiver import Receiver
+
+from ..api.conftest import (  # noqa: F401
+    Client, api_database, api_keys, api_server, client_of)
+from ..server import BIN, server_environment
+
+SEED = Path(__file__).with_name('seed.py')
+
+
+class ClaimsClient(Client):
+
+    def patch(self, path, body, idempotency_key='new'):
+        if idempotency_key == 'new':
+            idempotency_key = uuid.uuid4().hex
+        return self.session.patch(self.base_url + path, json=body,
+            headers=self.headers(idempotency_key), timeout=60)
+
+
+@pytest.fixture(scope='session')
+def receiver():
+    with Receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope='session')
+def claims_keys(api_database, api_keys, receiver):
+    seeded = subprocess.run(
+        [sys.executable, SEED, api_database, receiver.url],
+        env=server_environment(api_database), check=True,
+        capture_output=True, text=True)
+    return json.loads(seeded.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope='session')
+def worker(api_database, claims_keys):
+    "trytond-worker running the queue: adjudications and deliveries"
+    process = subprocess.Popen([BIN / 'trytond-worker', '-d', api_database],
+        env=server_environment(api_database))
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def claimmall(api_server, claims_keys, worker):
+    return ClaimsClient(api_server, claims_keys['CLAIMMALL'])
+
+
+@pytest.fixture
+def channel_client(api_server, api_keys):
+    "channel_client('TAOMALL') calls as that channel"
+    def client(code):
+        return ClaimsClient(api_server, api_keys[code])
+    return client
