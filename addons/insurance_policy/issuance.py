@@ -198,11 +198,12 @@ def store(quotation, idempotency_key=None):
     return policy
 
 
-def policy_values(quotation, idempotency_key):
+def policy_values(quotation, idempotency_key, number=None):
+    "The values of the policy of quotation; numbered now unless number"
     Policy = Pool().get('insurance.policy')
     application, terms = quotation.application, quotation.terms
     values = {
-        'number': Policy.next_number(),
+        'number': number or Policy.next_number(),
         'channel': terms.channel_id,
         'contract_version': terms.contract_version_id,
         'product': terms.product_id,

@@ -161,6 +161,11 @@ class Policy(Workflow, ModelSQL, ModelView):
         transaction = Transaction()
         value = transaction.database.sequence_nextval(
             transaction.connection, NUMBER_SEQUENCE)
+        return cls.number_of(value)
+
+    @classmethod
+    def number_of(cls, value):
+        "The policy number of the sequence's value, dated today in China"
         return f'P{china_today():%Y%m%d}{value:010d}'
 
 

@@ -1,0 +1,418 @@
+"""Bulk issuance (批量投保): the accounts of a file, issued chunk by chunk.
+
+A job reads its file from a committed byte offset; each chunk is one
+transaction that issues its rows, records its rejections and moves the
+offset, so a crash loses at most the chunk in progress and a rerun goes on
+from there. A row's idempotency is its account_id: the one-in-force-per-
+object constraint refuses a second policy (the insert skips it, the row is
+reported DUPLICATE_POLICY), and an account issued or rejected earlier in the
+job is reported DUPLICATE_IN_FILE.
+
+Rows go through the issuance engine's quote (contract, rules, rating from
+cached plan terms); policies are written by one multi-row INSERT per chunk
+with the values, defaults and create_uid/create_date ModelSQL.create would
+write, numbered from the policy sequence in one query per chunk.
+"""
+import csv
+import hashlib
+import io
+
+from sql import Conflict
+from sql.functions import CurrentTimestamp
+
+from trytond.i18n import gettext
+from trytond.model import (
+    Index, ModelSQL, ModelView, Workflow, dualmethod, fields)
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateAction, StateView, Wizard
+
+from . import bulk_file, issuance
+from .exceptions import IssuanceError
+from .policy import NUMBER_SEQUENCE
+from .timezone import china_today, utcnow
+
+CHUNK_SIZE = 2000
+REPORT_HEADER = ('line', 'account_id', 'code', 'message')
+MAGIC_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
+
+
+class Bulk(Workflow, ModelSQL, ModelView):
+    "Bulk Issuance"
+    __name__ = 'insurance.policy.bulk'
+
+    channel = fields.Many2One(
+        'insurance.channel', "Channel", required=True, ondelete='RESTRICT',
+        states={'readonly': Eval('state') != 'draft'})
+    product = fields.Many2One(
+        'insurance.product', "Product", required=True, ondelete='RESTRICT',
+        states={'readonly': Eval('state') != 'draft'})
+    file = fields.Binary("File", filename='filename',
+        states={'readonly': Eval('state') != 'draft'},
+        help="CSV in UTF-8, see docs/bulk-issuance.md.")
+    filename = fields.Char("File Name", readonly=True)
+    digest = fields.Char("SHA-256", readonly=True,
+        help="Identifies the file, so that a rerun resumes its job.")
+    effective_date = fields.Date("Effective Date", required=True,
+        states={'readonly': Eval('state') != 'draft'},
+        help="For the rows that give none.")
+    chunk_size = fields.Integer("Chunk Size", required=True,
+        domain=[('chunk_size', '>', 0)],
+        states={'readonly': Eval('state') != 'draft'},
+        help="The rows issued per transaction.")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('running', "Running"),
+            ('done', "Done"),
+            ('failed', "Failed"),
+            ], "State", readonly=True, required=True, sort=False)
+    failure = fields.Text("Failure", readonly=True,
+        states={'invisible': Eval('state') != 'failed'})
+    total_rows = fields.Integer("Rows", readonly=True)
+    issued = fields.Integer("Issued", readonly=True)
+    rejected = fields.Integer("Rejected", readonly=True)
+    progress = fields.Function(fields.Float("Progress", digits=(3, 1)),
+        'get_progress')
+    next_offset = fields.Integer("Next Offset", readonly=True)
+    next_line = fields.Integer("Next Line", readonly=True)
+    started_at = fields.Timestamp("Started At", readonly=True)
+    finished_at = fields.Timestamp("Finished At", readonly=True)
+    rejections = fields.One2Many(
+        'insurance.policy.bulk.rejection', 'bulk', "Rejections",
+        readonly=True)
+    report = fields.Function(fields.Binary("Rejected Rows",
+            filename='report_filename'), 'get_report')
+    report_filename = fields.Function(
+        fields.Char("Report File Name"), 'get_report_filename')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.digest, Index.Equality())))
+        cls._order = [('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'running'),
+            ('running', 'done'),
+            ('running', 'failed'),
+            ('failed', 'running'),
+            }
+        cls._buttons.update({
+                'start': {
+                    'invisible': ~Eval('state').in_(['draft', 'failed']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_chunk_size(cls):
+        return CHUNK_SIZE
+
+    @classmethod
+    def default_effective_date(cls):
+        return china_today()
+
+    @classmethod
+    def default_total_rows(cls):
+        return 0
+
+    default_issued = default_rejected = default_total_rows
+
+    def get_progress(self, name):
+        if not self.total_rows:
+            return 100.0 if self.state == 'done' else 0.0
+        return round(
+            100.0 * (self.issued + self.rejected) / self.total_rows, 1)
+
+    def get_report(self, name):
+        output = io.StringIO()
+        writer = csv.writer(output, lineterminator='\n')
+        writer.writerow(REPORT_HEADER)
+        writer.writerows((r.line, r.account_id, r.code, r.message)
+            for r in self.rejections)
+        return output.getvalue().encode('utf-8-sig')
+
+    def get_report_filename(self, name):
+        return f'rejected-{self.id}.csv'
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('file') is not None:
+            values['digest'] = hashlib.sha256(values['file']).hexdigest()
+        return values
+
+    @classmethod
+    @ModelView.button
+    def start(cls, jobs):
+        "Issue in the background, one queued task per chunk"
+        cls.run(jobs)
+        cls.__queue__.issue_next_chunk(jobs)
+
+    @classmethod
+    @Workflow.transition('running')
+    def run(cls, jobs):
+        for job in jobs:
+            job.started_at = job.started_at or utcnow()
+        cls.save(jobs)
+
+    @classmethod
+    @Workflow.transition('done')
+    def finish(cls, jobs):
+        cls.write(jobs, {'finished_at': utcnow()})
+
+    @classmethod
+    @Workflow.transition('failed')
+    def fail(cls, jobs):
+        cls.write(jobs, {'finished_at': utcnow()})
+
+    @dualmethod
+    def issue_next_chunk(cls, jobs):
+        "Issue a chunk of each running job, then queue the next (ir.queue)"
+        unfinished = cls.issue_chunks(jobs)
+        if unfinished:
+            cls.__queue__.issue_next_chunk(unfinished)
+
+    @classmethod
+    def issue_chunks(cls, jobs, data=None):
+        """Issue the next chunk of each running job from data or its file;
+        return the jobs with rows left"""
+        running = [j for j in jobs if j.state == 'running']
+        finished, failed = [], []
+        for job in running:
+            try:
+                if job.issue_chunk(job.file if data is None else data):
+                    finished.append(job)
+            except bulk_file.FileError as error:
+                job.failure = str(error)
+                failed.append(job)
+        cls.save(running)
+        cls.finish(finished)
+        cls.fail(failed)
+        return [j for j in running if j not in finished and j not in failed]
+
+    def issue_chunk(self, data):
+        """Issue the next chunk of data in the current transaction; tell
+        whether the file is done"""
+        columns, body_offset = bulk_file.read_header(data or b'')
+        if self.next_offset is None:
+            self.next_offset, self.next_line = body_offset, 1
+            self.total_rows = bulk_file.count_records(data, body_offset)
+        lines, self.next_offset, self.next_line = bulk_file.read_lines(
+            data, columns, self.next_offset, self.next_line,
+            self.chunk_size)
+        issued, rejections = ChunkIssuer(self).issue(lines)
+        self.issued += issued
+        self.rejected += len(rejections)
+        return self.next_offset >= len(data)
+
+
+class Rejection(ModelSQL, ModelView):
+    "Bulk Issuance Rejected Row"
+    __name__ = 'insurance.policy.bulk.rejection'
+
+    bulk = fields.Many2One('insurance.policy.bulk', "Bulk Issuance",
+        required=True, ondelete='CASCADE', readonly=True)
+    line = fields.Integer("Line", required=True, readonly=True)
+    account_id = fields.Char("Account", readonly=True)
+    code = fields.Char("Code", required=True, readonly=True)
+    message = fields.Text("Message", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.bulk, Index.Equality()), (t.account_id, Index.Equality())))
+        cls._order = [('bulk', 'ASC'), ('line', 'ASC'), ('id', 'ASC')]
+
+
+class Policy(metaclass=PoolMeta):
+    __name__ = 'insurance.policy'
+
+    bulk = fields.Many2One('insurance.policy.bulk', "Bulk Issuance",
+        readonly=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.bulk, Index.Equality()),
+                (t.external_reference, Index.Equality()),
+                where=t.bulk != None))  # noqa: E711
+
+
+class ChunkIssuer:
+    "Issues the lines of one chunk of a job"
+
+    def __init__(self, job):
+        self.job = job
+        self.rejections = []
+
+    def issue(self, lines):
+        "Issue lines; return the number issued and the Rejections created"
+        seen = self.accounts_seen({line.account_id for line in lines})
+        quotations = []
+        for line in lines:
+            quotation = self.quote(line, seen)
+            if quotation:
+                quotations.append((line, quotation))
+        issued = self.store(quotations)
+        Rejection = Pool().get('insurance.policy.bulk.rejection')
+        Rejection.save(self.rejections)
+        return issued, self.rejections
+
+    def quote(self, line, seen):
+        "The Quotation of line, or None when it is rejected"
+        account_id = line.account_id
+        try:
+            application = bulk_file.application_of(line,
+                self.job.product.code, self.job.effective_date)
+            if account_id in seen:
+                raise bulk_file.RowError('DUPLICATE_IN_FILE', gettext(
+                        'insurance_policy.msg_bulk_duplicate_account',
+                        account=account_id))
+            seen.add(account_id)
+            return issuance.quote(
+                self.job.channel.id, application, operation='issue')
+        except bulk_file.RowError as error:
+            self.reject(line, error.code, error.message)
+        except IssuanceError as error:
+            self.reject(line, error.code, refusal_text(error))
+
+    def reject(self, line, code, message):
+        Rejection = Pool().get('insurance.policy.bulk.rejection')
+        self.rejections.append(Rejection(bulk=self.job, line=line.number,
+                account_id=line.account_id[:64], code=code, message=message))
+
+    def accounts_seen(self, accounts):
+        "The accounts of the job already issued or rejected"
+        pool = Pool()
+        Policy = pool.get('insurance.policy')
+        Rejection = pool.get('insurance.policy.bulk.rejection')
+        policy, rejection = Policy.__table__(), Rejection.__table__()
+        accounts = list(accounts)
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*(policy.select(policy.external_reference,
+                    where=(policy.bulk == self.job.id)
+                    & policy.external_reference.in_(accounts))
+                | rejection.select(rejection.account_id,
+                    where=(rejection.bulk == self.job.id)
+                    & rejection.account_id.in_(accounts))))
+        return {account for account, in cursor}
+
+    def store(self, quotations):
+        "Insert the policies of quotations; return how many were issued"
+        if not quotations:
+            return 0
+        numbers = next_numbers(len(quotations))
+        vlist = []
+        for (line, quotation), number in zip(quotations, numbers):
+            values = issuance.policy_values(quotation, None, number=number)
+            values['bulk'] = self.job.id
+            vlist.append(values)
+        inserted = insert_as_create(vlist)
+        for line, quotation in quotations:
+            if quotation.external_reference not in inserted:
+                self.reject(line, 'DUPLICATE_POLICY',
+                    gettext('insurance_policy.msg_policy_duplicate'))
+        return len(inserted)
+
+
+def refusal_text(error):
+    "The message of an IssuanceError followed by its details"
+    reasons = [f"{d['code']}: {d['message']}" for d in error.details
+        if 'message' in d]
+    return ' '.join([error.message, *reasons])
+
+
+def next_numbers(count):
+    "count policy numbers from the sequence in one query"
+    Policy = Pool().get('insurance.policy')
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT nextval(%s) FROM generate_series(1, %s)',
+        (NUMBER_SEQUENCE, count))
+    return [Policy.number_of(value) for value, in cursor]
+
+
+def insert_as_create(vlist):
+    """Insert policies as Policy.create would write them, skipping those a
+    constraint refuses (a policy in force on the same object); return the
+    external references inserted
+
+    Policy.create validates each record and raises on the first conflict:
+    one INSERT ... ON CONFLICT DO NOTHING per chunk is what makes bulk
+    issuance fast. The policies come from the issuance engine, already
+    valid, and no module reacts to their creation. Every values of vlist
+    has the same keys."""
+    Policy = Pool().get('insurance.policy')
+    table = Policy.__table__()
+    defaults = create_defaults(Policy, vlist[0])
+    names = sorted(name for name in {*defaults, *vlist[0]}
+        if not hasattr(Policy._fields[name], 'set'))
+    columns = [table.create_uid, table.create_date] + [
+        getattr(table, name) for name in names]
+    formats = [(name, Policy._fields[name].sql_format) for name in names]
+    created = [Transaction().user, CurrentTimestamp()]
+
+    def row(values):
+        values = {**defaults, **values}
+        return created + [sql_format(values[name])
+            for name, sql_format in formats]
+    rows = [row(values) for values in vlist]
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.insert(columns, rows,
+            on_conflict=Conflict(table),
+            returning=[table.external_reference]))
+    return {reference for reference, in cursor}
+
+
+def create_defaults(Model, values):
+    "The default values ModelSQL.create adds to values"
+    missing = [name for name, field in Model._fields.items()
+        if name not in values and name not in MAGIC_FIELDS
+        and not (isinstance(field, fields.Function) and not field.setter)]
+    return Model._clean_defaults(
+        Model.default_get(missing, with_rec_name=False))
+
+
+class UploadStart(ModelView):
+    "Bulk Issuance Upload"
+    __name__ = 'insurance.policy.bulk.upload.start'
+
+    channel = fields.Many2One('insurance.channel', "Channel", required=True)
+    product = fields.Many2One('insurance.product', "Product", required=True)
+    file = fields.Binary("File", required=True, filename='filename')
+    filename = fields.Char("File Name")
+    effective_date = fields.Date("Effective Date", required=True)
+
+    @classmethod
+    def default_effective_date(cls):
+        return china_today()
+
+
+class Upload(Wizard):
+    "Bulk Issuance Upload"
+    __name__ = 'insurance.policy.bulk.upload'
+
+    start = StateView('insurance.policy.bulk.upload.start',
+        'insurance_policy.bulk_upload_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Start", 'open_', 'tryton-ok', default=True),
+            ])
+    open_ = StateAction('insurance_policy.act_bulk_form')
+
+    def do_open_(self, action):
+        Bulk = Pool().get('insurance.policy.bulk')
+        job = Bulk(channel=self.start.channel, product=self.start.product,
+            file=self.start.file, filename=self.start.filename,
+            effective_date=self.start.effective_date)
+        job.save()
+        Bulk.start([job])
+        return action, {'res_id': [job.id]}

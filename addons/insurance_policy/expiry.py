@@ -1,0 +1,75 @@
+"""Expiry (到期): a scheduled job moves in-force policies past their end to
+expired, in batches of committed transactions.
+
+The batch update is the bulk form of the Workflow transition in_force ->
+expired: it sets only state (and write_uid/write_date, as write would), on
+rows that are in force, which is the transition's only source; nothing else
+reacts to expiry, so running the ORM per record would only be slower. Each
+batch selects its rows FOR UPDATE SKIP LOCKED, so a policy being cancelled
+or endorsed at that moment is left for the next run instead of waited for,
+and no lock lives longer than one batch.
+"""
+from trytond.model import Index, Workflow
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+from .timezone import utcnow
+
+BATCH_SIZE = 5000
+
+
+class Policy(metaclass=PoolMeta):
+    __name__ = 'insurance.policy'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # What the job looks for, small: only policies in force
+        cls._sql_indexes.add(Index(t, (t.ends_at, Index.Range()),
+                where=t.state == 'in_force'))
+
+    @classmethod
+    @Workflow.transition('expired')
+    def expire(cls, policies):
+        "Expire policies (one by one; the job uses expire_ended)"
+
+    @classmethod
+    def expire_ended(cls, batch_size=BATCH_SIZE):
+        """Expire every in-force policy whose end is past (cron); return
+        how many were expired"""
+        now = utcnow()
+        expired = 0
+        while True:
+            with Transaction().new_transaction() as transaction:
+                count = cls._expire_batch(now, batch_size)
+                transaction.commit()
+            expired += count
+            if count < batch_size:
+                return expired
+
+    @classmethod
+    def _expire_batch(cls, now, batch_size):
+        # python-sql has no SKIP LOCKED: the statement is written out
+        cursor = Transaction().connection.cursor()
+        cursor.execute(f"""
+            UPDATE "{cls._table}"
+            SET state = 'expired', write_uid = %s,
+                write_date = CURRENT_TIMESTAMP
+            WHERE id IN (
+                SELECT id FROM "{cls._table}"
+                WHERE state = 'in_force' AND ends_at <= %s
+                LIMIT %s
+                FOR UPDATE SKIP LOCKED)""",
+            (Transaction().user, now, batch_size))
+        return cursor.rowcount
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('insurance.policy|expire_ended', "Expire Ended Policies"))
