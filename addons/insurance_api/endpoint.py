@@ -56,6 +56,8 @@ class Endpoint:
     transactional: bool = True
     # Further documented answers: {status: model}
     responses: dict = field(default_factory=dict)
+    # OpenAPI links of the success answer to other operations
+    links: dict = field(default_factory=dict)
 
     @property
     def idempotent(self):
@@ -166,6 +168,9 @@ def serve(endpoint, request, path_args):
             answer = produce(call)
     except ApiError as error:
         answer = Answer.of_error(error)
+    except Exception:
+        logger.exception("Unexpected error answering %s", request)
+        answer = Answer.of_error(ApiError('INTERNAL_ERROR'))
     return Response(answer.body, status=answer.status,
         headers=list(answer.headers), content_type='application/json')
 

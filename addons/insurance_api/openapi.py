@@ -120,8 +120,10 @@ def path_parameters(path):
 
 
 def responses(endpoint):
-    found = {str(endpoint.status): answer(
-            HTTPStatus(endpoint.status).phrase, endpoint.response)}
+    success = answer(HTTPStatus(endpoint.status).phrase, endpoint.response)
+    if endpoint.links:
+        success['links'] = endpoint.links
+    found = {str(endpoint.status): success}
     for status, model in endpoint.responses.items():
         found[str(status)] = answer(HTTPStatus(status).phrase, model)
     for status, codes in error_statuses(endpoint).items():

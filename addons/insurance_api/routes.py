@@ -43,6 +43,9 @@ def create_quote(call):
 @endpoint('POST', '/policies', summary="Issue a policy", status=201,
     body=schemas.IssueRequest, response=schemas.Policy,
     errors=ISSUANCE_ERRORS + ('DUPLICATE_POLICY',), tags=('policies',),
+    links={'ReadPolicy': {
+            'operationId': 'read_policy',
+            'parameters': {'policy_no': '$response.body#/policy_no'}}},
     description="Runs the rules and the rating, numbers and stores the "
     "policy (承保). One policy may be in force on an insured object "
     "(order_no, account_id) for a period.")

@@ -15,19 +15,22 @@ from pydantic import (
 from trytond.modules.insurance_policy.policy import ID_TYPES
 
 
-def refuse_nul(text):
-    # PostgreSQL cannot store NUL characters in text.
-    if '\x00' in text:
-        raise ValueError("NUL characters are not allowed")
-    return text
+# PostgreSQL cannot store NUL characters in text.
+WITHOUT_NUL = r'^[^\x00]*$'
+# Explicit characters rather than \s, whose meaning differs between the
+# regular expressions of JSON Schema and those of pydantic
+NOT_BLANK = r'^[^\x00]*[^\x00-\x20\x7f][^\x00]*$'
+EMAIL = r'^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f]+\.[^@\x00-\x20\x7f]+$'
 
 
-Str = Annotated[str, AfterValidator(refuse_nul)]
-Code = Annotated[Str, StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=32,
-        pattern=r'^[A-Za-z0-9_\-]+$')]
-Text = Annotated[Str, StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=128)]
+def text(pattern=WITHOUT_NUL, **constraints):
+    "A string type; a pattern other than the default must exclude NUL"
+    return Annotated[str, StringConstraints(pattern=pattern, **constraints)]
+
+
+# Not stripped: the OpenAPI document could not tell " " is refused.
+Code = text(min_length=1, max_length=32, pattern=r'^[A-Za-z0-9_-]+$')
+Name = text(min_length=1, max_length=128, pattern=NOT_BLANK)
 Money = Annotated[str, Field(
         pattern=r'^-?\d+\.\d{2}$', examples=['12.50'],
         description="Decimal amount with two places")]
@@ -39,16 +42,28 @@ Timestamp = Annotated[dt.datetime, Field(
 def json_scalar(value):
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")
-    if isinstance(value, str):
-        return refuse_nul(value)
-    if value is not None and not isinstance(value, (bool, int, float)):
+    if isinstance(value, str) and '\x00' in value:
+        raise ValueError("must not hold NUL characters")
+    if value is not None and not isinstance(value, (str, bool, int, float)):
         raise ValueError("must be a string, a number, a boolean or null")
     return value
 
 
 # One validator rather than a union, so that errors name the field alone
-RiskValue = Annotated[Any, AfterValidator(json_scalar), WithJsonSchema(
-        {'type': ['string', 'number', 'boolean', 'null']})]
+RiskValue = Annotated[Any, AfterValidator(json_scalar)]
+RISK_SCHEMA = {
+    'type': 'object',
+    'maxProperties': 64,
+    'propertyNames': {
+        'type': 'string', 'minLength': 1, 'maxLength': 64,
+        'pattern': WITHOUT_NUL},
+    'additionalProperties': {'anyOf': [
+            {'type': 'string', 'pattern': WITHOUT_NUL},
+            {'type': ['number', 'boolean', 'null']},
+            ]},
+    'description': "The product line's risk attributes, e.g. order_no for "
+    "return shipping, account_id for account security",
+    }
 IdType = Literal[ID_TYPES]
 
 
@@ -62,16 +77,11 @@ class ResponseModel(BaseModel):
 
 
 class Person(RequestModel):
-    name: Text
+    name: Name
     id_type: IdType
-    id_no: Annotated[Str, StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=64)]
-    phone: Annotated[str, StringConstraints(
-            strip_whitespace=True, max_length=32,
-            pattern=r'^\+?[0-9\- ]{5,32}$')] | None = None
-    email: Annotated[str, StringConstraints(
-            strip_whitespace=True, max_length=254,
-            pattern=r'^[^@\s]+@[^@\s]+\.[^@\s]+$')] | None = None
+    id_no: text(min_length=1, max_length=64, pattern=NOT_BLANK)
+    phone: text(max_length=32, pattern=r'^\+?[0-9 -]{5,32}$') | None = None
+    email: text(max_length=254, pattern=EMAIL) | None = None
 
 
 class QuoteRequest(RequestModel):
@@ -81,11 +91,9 @@ class QuoteRequest(RequestModel):
     policyholder: Person
     insured: Person | None = Field(
         None, description="Defaults to the policyholder")
-    risk: Annotated[dict[Annotated[Str, StringConstraints(
-                    min_length=1, max_length=64)], RiskValue], Field(
-            max_length=64,
-            description="The product line's risk attributes, e.g. order_no "
-            "for return shipping, account_id for account security")]
+    risk: Annotated[
+        dict[text(min_length=1, max_length=64), RiskValue],
+        Field(max_length=64), WithJsonSchema(RISK_SCHEMA)]
 
 
 class IssueRequest(QuoteRequest):
