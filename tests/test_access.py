@@ -27,7 +27,7 @@ MENUS = {
         'insurance_policy.menu_policy', 'insurance_claim.menu_claim'},
     'finance': {
         'insurance_channel.menu_channel', 'insurance_policy.menu_policy',
-        'insurance_report.menu_statement'},
+        'insurance_claim.menu_claim', 'insurance_report.menu_statement'},
     'analyst': {
         'insurance_product.menu_product', 'insurance_channel.menu_channel',
         'insurance_report.menu_statement'},

@@ -1,20 +1,16 @@
 """The endpoints of the partner API under /api/v1."""
-import logging
 import re
 
 from trytond.modules.insurance_policy import issuance
 from trytond.modules.insurance_policy.exceptions import IssuanceError
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from . import schemas
-from .database import api_database_name
+from .database import api_database_name, database_reachable
 from .documents import application_of, policy_document, quote_document
 from .endpoint import endpoint
 from .errors import ApiError
 from .idempotency import Answer
-
-logger = logging.getLogger(__name__)
 
 POLICY_NUMBER = re.compile(r'[A-Za-z0-9\-]{1,64}\Z')
 ISSUANCE_ERRORS = (
@@ -63,6 +59,14 @@ def create_policy(call):
     errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED'), tags=('policies',),
     description="A policy of another channel answers 404 (查询保单).")
 def read_policy(call):
+    policy = policy_of_call(call)
+    if not policy.contract_version.grants_operation('query'):
+        raise ApiError('OPERATION_NOT_AUTHORIZED')
+    return policy_document(policy)
+
+
+def policy_of_call(call):
+    "The calling channel's policy of the path; another's answers 404"
     Policy = Pool().get('insurance.policy')
     number = call.path_args['policy_no']
     policies = POLICY_NUMBER.match(number) and Policy.search([
@@ -71,10 +75,7 @@ def read_policy(call):
             ], limit=1)
     if not policies:
         raise ApiError('NOT_FOUND', "No such policy.")
-    policy, = policies
-    if not policy.contract_version.grants_operation('query'):
-        raise ApiError('OPERATION_NOT_AUTHORIZED')
-    return policy_document(policy)
+    return policies[0]
 
 
 @endpoint('GET', '/health', summary="Liveness and database reachability",
@@ -87,17 +88,3 @@ def health(call):
         database='reachable' if reachable else 'unreachable')
     return Answer(200 if reachable else 503,
         document.model_dump_json().encode())
-
-
-def database_reachable(name):
-    if not name:
-        return False
-    try:
-        with Transaction().start(name, 0, readonly=True) as transaction:
-            cursor = transaction.connection.cursor()
-            cursor.execute('SELECT 1')
-            return cursor.fetchone() == (1,)
-    except Exception:
-        logger.warning("Health check: database %s unreachable", name,
-            exc_info=True)
-        return False
