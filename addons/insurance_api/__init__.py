@@ -5,6 +5,7 @@
 if __name__ == 'trytond.modules.insurance_api':
     from trytond.wsgi import app
 
-    from . import claim_api, docs, middleware, routes  # noqa: F401
+    from . import (  # noqa: F401
+        claim_api, docs, middleware, policy_lifecycle_api, routes)
 
     middleware.install(app)

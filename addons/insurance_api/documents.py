@@ -60,10 +60,25 @@ def policy_document(policy):
         insured=person_document(policy, 'insured'),
         risk=policy.risk or {},
         issued_at=in_china(policy.issued_at),
-        endorsements=[],
-        renewed_from=None,
-        renewed_to=None,
-        refund=None)
+        endorsements=[endorsement_summary(e) for e in policy.endorsements],
+        renewed_from=number_of(policy.renewed_from),
+        renewed_to=number_of(policy.renewed_to),
+        refund=None if policy.refund is None else money(policy.refund))
+
+
+def number_of(policy):
+    return policy.number if policy else None
+
+
+def endorsement_summary(endorsement):
+    return {
+        'endorsement_no': endorsement.number,
+        'effective_date': endorsement.effective_date.isoformat(),
+        'plan_code_before': endorsement.plan_before.code,
+        'plan_code_after': endorsement.plan_after.code,
+        'premium_delta': money(endorsement.premium_delta),
+        'created_at': in_china(endorsement.created_at).isoformat(),
+        }
 
 
 def person_document(policy, role):

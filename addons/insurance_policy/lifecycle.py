@@ -2,7 +2,10 @@
 locked while it changes, and the application it answers."""
 from decimal import Decimal
 
+from sql import For
+
 from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
 
 from .issuance import Application, Person, refusal
 from .proration import china_date
@@ -17,8 +20,13 @@ class Policy(metaclass=PoolMeta):
         """Return policy read again under a row lock
 
         Lifecycle operations of one policy wait for each other, so that two
-        requests cannot both cancel, renew or endorse it."""
-        cls.lock([policy])
+        requests cannot both cancel, renew or endorse it. (ModelSQL.lock
+        would ask trytond's dispatcher to restart the transaction, which
+        the partner API does not run in.)"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.id,
+                where=table.id == policy.id, for_=For('UPDATE')))
         return cls(policy.id)
 
     @property
