@@ -10,21 +10,27 @@ A submitted return-shipping claim is, in this order:
 The cron takes the oldest submitted claims by batches, each in a transaction
 of its own; the rows are locked with SKIP LOCKED, claims and policies both,
 so concurrent jobs share the work and never decide two claims of one policy
-at the same time. Filing or updating a claim through the API also enqueues
+at the same time. The decisions of a batch are written with one UPDATE per
+outcome, not through Workflow.transition (a hundred times slower), and
+recorded as Claim.write records them: change log and callback events. Filing or updating a claim through the API also enqueues
 its adjudication, so that partners get the decision within seconds.
 """
 import re
 from dataclasses import dataclass
 
-from sql.operators import Exists
+from sql.operators import Concat, Exists
 
+from trytond.i18n import gettext
+from trytond.modules.insurance_policy.timezone import utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .claim import policy_covers
+from .claim_log import Change
 from .locking import SkipLocked
 
 BATCH_SIZE = 1000
+PAYMENT_PREFIX = 'RS-'
 TRACKING_NO = re.compile(r'[A-Z]{2,4}[0-9]{8,15}')
 ACTOR = 'adjudication'
 
@@ -73,10 +79,6 @@ def decide_all(claims):
     return rejected, payable
 
 
-def payment_reference(claim_number):
-    return f'RS-{claim_number}'
-
-
 class Claim(metaclass=PoolMeta):
     __name__ = 'insurance.claim'
 
@@ -100,10 +102,14 @@ class Claim(metaclass=PoolMeta):
         "Decide the next batch of submitted claims; return its size"
         submitted = cls._lock_submitted(claim_ids, size)
         rejected, payable = decide_all(submitted)
+        now = utcnow()
+        changes = [change
+            for code, claims in rejected.items()
+            for change in cls._reject_in_bulk(
+                [c.claim_id for c in claims], code, now)]
+        changes += cls._pay_in_bulk([c.claim_id for c in payable], now)
         with Transaction().set_context(claim_actor=ACTOR):
-            for code, claims in rejected.items():
-                cls.reject_for(cls.browse([c.claim_id for c in claims]), code)
-            cls.pay_automatically(payable)
+            cls.record_changes(changes)
         return len(submitted)
 
     @classmethod
@@ -134,12 +140,52 @@ class Claim(metaclass=PoolMeta):
             in cursor]
 
     @classmethod
-    def pay_automatically(cls, submitted):
-        "Pay the Submitted claims the sum insured of their policy"
-        sum_insured = {s.claim_id: s.sum_insured for s in submitted}
-        claims = cls.browse(list(sum_insured))
-        cls.write_each(claims, lambda claim: {
-                'approved_amount': sum_insured[claim.id],
-                'payment_reference': payment_reference(claim.number),
-                })
-        cls.pay(claims)
+    def _reject_in_bulk(cls, claim_ids, code, now):
+        "Reject the submitted claims for code; return the Changes made"
+        if not claim_ids:
+            return []
+        text = gettext(f'insurance_claim.msg_rejection_{code.lower()}')
+        claim = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*claim.update(
+                [claim.state, claim.rejection_code, claim.rejection_text,
+                    claim.write_uid, claim.write_date],
+                ['rejected', code, text, Transaction().user, now],
+                where=claim.id.in_(claim_ids)))
+        cls.forget(claim_ids)
+        return [change for claim_id in claim_ids for change in [
+                Change(claim_id, 'rejection_code', None, code),
+                Change(claim_id, 'rejection_text', None, text),
+                Change(claim_id, 'state', 'submitted', 'rejected'),
+                ]]
+
+    @classmethod
+    def _pay_in_bulk(cls, claim_ids, now):
+        """Pay the submitted claims the sum insured of their policy, with a
+        payment reference made of the claim number; return the Changes"""
+        if not claim_ids:
+            return []
+        Policy = Pool().get('insurance.policy')
+        claim, policy = cls.__table__(), Policy.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*claim.update(
+                [claim.state, claim.approved_amount, claim.paid_amount,
+                    claim.payment_reference, claim.paid_at,
+                    claim.write_uid, claim.write_date],
+                ['paid', policy.sum_insured, policy.sum_insured,
+                    Concat(PAYMENT_PREFIX, claim.number), now,
+                    Transaction().user, now],
+                from_=[policy],
+                where=(policy.id == claim.policy) & claim.id.in_(claim_ids),
+                returning=[claim.id, claim.paid_amount,
+                    claim.payment_reference]))
+        paid = cursor.fetchall()
+        cls.forget(claim_ids)
+        return [change for claim_id, amount, reference in paid
+            for change in [
+                Change(claim_id, 'approved_amount', None, amount),
+                Change(claim_id, 'payment_reference', None, reference),
+                Change(claim_id, 'paid_amount', None, amount),
+                Change(claim_id, 'paid_at', None, now),
+                Change(claim_id, 'state', 'submitted', 'paid'),
+                ]]

@@ -27,10 +27,15 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .claim import rejection_reason
 from .delivery import Callback, post, retry_delay, window_spent
 from .locking import SkipLocked
 
 EVENT_TYPE = 'claim.status_changed'
+# What the payload tells of a claim
+CLAIM_FIELDS = [
+    'number', 'policy.number', 'channel', 'state', 'paid_amount',
+    'rejection_code', 'rejection_text']
 DUE_BATCH = 1000
 PARALLEL_CHANNELS = 16
 # A run stops starting attempts after this, so that it ends before the next
@@ -43,18 +48,21 @@ def money_text(amount):
 
 
 def payload(event_id, occurred_at, claim, previous_status):
-    "The body of the callback, as partner-api.md defines it"
+    """The body of the callback, as partner-api.md defines it
+
+    claim is the dictionary of the CLAIM_FIELDS that Claim.read returns."""
     return {
         'event_id': event_id,
         'event_type': EVENT_TYPE,
         'occurred_at': in_china(occurred_at).isoformat(timespec='seconds'),
         'data': {
-            'claim_no': claim.number,
-            'policy_no': claim.policy.number,
-            'status': claim.state,
+            'claim_no': claim['number'],
+            'policy_no': claim['policy.']['number'],
+            'status': claim['state'],
             'previous_status': previous_status,
-            'paid_amount': money_text(claim.paid_amount),
-            'rejection_reason': claim.rejection_reason,
+            'paid_amount': money_text(claim['paid_amount']),
+            'rejection_reason': rejection_reason(claim['state'],
+                claim['rejection_code'], claim['rejection_text']),
             },
         }
 
@@ -137,17 +145,19 @@ class CallbackEvent(ModelSQL, ModelView):
         if not transitions:
             return
         Claim = Pool().get('insurance.claim')
-        claims = Claim.browse([claim_id for claim_id, _ in transitions])
-        sequences = cls._last_sequences({c.id for c in claims})
+        claim_ids = [claim_id for claim_id, _ in transitions]
+        claims = {c['id']: c for c in Claim.read(claim_ids, CLAIM_FIELDS)}
+        sequences = cls._last_sequences(claims)
         now = utcnow()
         rows = []
-        for claim, (_, previous) in zip(claims, transitions):
-            sequences[claim.id] = sequences.get(claim.id, 0) + 1
+        for claim_id, previous in transitions:
+            claim = claims[claim_id]
+            sequences[claim_id] = sequences.get(claim_id, 0) + 1
             event_id = str(uuid.uuid4())
             body = json.dumps(payload(event_id, now, claim, previous),
                 ensure_ascii=False, separators=(',', ':'))
-            rows.append([event_id, EVENT_TYPE, claim.channel.id, claim.id,
-                    sequences[claim.id], now, body, 'pending', 0, now])
+            rows.append([event_id, EVENT_TYPE, claim['channel'], claim_id,
+                    sequences[claim_id], now, body, 'pending', 0, now])
         cls.__queue__.deliver(cls._insert(rows, now))
 
     @classmethod
@@ -199,19 +209,22 @@ class CallbackEvent(ModelSQL, ModelView):
         then the events that became due behind them
 
         clock gives the current naive UTC time (tests drive it)."""
+        database = Transaction().database.name
         claim_ids = None
         if events is not None:
             claim_ids = list({e.claim.id for e in events})
         deadline = time.monotonic() + RUN_SECONDS
         while time.monotonic() < deadline:
-            due = cls._due_by_channel(clock(), claim_ids)
-            if not due or not cls._deliver_by_channel(due, clock, deadline):
+            # read afresh: the events delivered and announced meanwhile
+            with Transaction().new_transaction(readonly=True):
+                due = cls._due_by_channel(clock(), claim_ids)
+            if not due or not cls._deliver_by_channel(
+                    database, due, clock, deadline):
                 return
 
     @classmethod
-    def _deliver_by_channel(cls, due, clock, deadline):
+    def _deliver_by_channel(cls, database, due, clock, deadline):
         "Post each channel's due events in a thread; return how many arrived"
-        database = Transaction().database.name
         with ThreadPoolExecutor(
                 max_workers=min(len(due), PARALLEL_CHANNELS)) as executor:
             runs = [executor.submit(cls._deliver_in_order,

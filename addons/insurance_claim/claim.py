@@ -56,6 +56,13 @@ def policy_covers(policy, day):
     return policy.starts_at <= china_midnight(day) < policy.ends_at
 
 
+def rejection_reason(state, code, text):
+    "The {code, message} partners see of a rejected claim, or None"
+    if state != 'rejected' or not code:
+        return None
+    return {'code': code, 'message': text or ''}
+
+
 def merged_details(details, patch):
     "details updated by patch; a key patched to None is removed"
     merged = dict(details or {})
@@ -71,6 +78,8 @@ class Claim(Workflow, ModelSQL, ModelView):
     "Insurance Claim"
     __name__ = 'insurance.claim'
     _rec_name = 'number'
+    # The change log below records more than ir.model.log would
+    _log = False
 
     _filed = {'readonly': Eval('id', -1) >= 0}
     _open = {'readonly': Eval('state').in_(list(FINAL_STATES))}
@@ -331,14 +340,29 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def write(cls, *args):
+        changes = changes_of_write(args)
+        super().write(*args)
+        cls.record_changes(changes)
+
+    @classmethod
+    def record_changes(cls, changes):
+        "Log changes and announce the changes of state to the channels"
         pool = Pool()
         ClaimLog = pool.get('insurance.claim.log')
         CallbackEvent = pool.get('insurance.callback.event')
-        changes = changes_of_write(args)
-        super().write(*args)
         ClaimLog.record(changes)
         CallbackEvent.announce([(c.claim, c.old)
                 for c in changes if c.field == 'state'])
+
+    @classmethod
+    def forget(cls, claim_ids):
+        "Drop the cached values of claims changed by SQL"
+        transaction = Transaction()
+        transaction.counter += 1
+        for cache in transaction.cache.values():
+            if cls.__name__ in cache:
+                for claim_id in claim_ids:
+                    cache[cls.__name__].pop(claim_id, None)
 
     def check_not_final(self):
         if self.state in FINAL_STATES:
@@ -457,16 +481,6 @@ class Claim(Workflow, ModelSQL, ModelView):
                         claim=claim.number))
 
     @classmethod
-    def reject_for(cls, claims, code):
-        "Reject claims for the reason of code, explained in the user's words"
-        cls.write(claims, {
-                'rejection_code': code,
-                'rejection_text': gettext(
-                    f'insurance_claim.msg_rejection_{code.lower()}'),
-                })
-        cls.reject(claims)
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('closed')
     def close(cls, claims):
@@ -474,8 +488,5 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @property
     def rejection_reason(self):
-        "The {code, message} partners see, or None"
-        if self.state != 'rejected' or not self.rejection_code:
-            return None
-        return {'code': self.rejection_code,
-            'message': self.rejection_text or ''}
+        return rejection_reason(
+            self.state, self.rejection_code, self.rejection_text)

@@ -6,7 +6,7 @@ of delivery is driven by the tests instead of waiting for the backoff.
 import datetime as dt
 import hashlib
 import hmac
-import json
+from decimal import Decimal
 
 import pytest
 
@@ -180,12 +180,19 @@ def test_unreachable_channel_does_not_delay_others():
 
 
 def test_payload_money_and_reason():
-    class Claim:
-        number, state, paid_amount = 'C1', 'rejected', None
-        policy = type('Policy', (), {'number': 'P1'})
-        rejection_reason = {'code': 'INVALID_TRACKING_NO', 'message': "..."}
+    claim = {
+        'number': 'C1', 'policy.': {'number': 'P1'}, 'state': 'rejected',
+        'paid_amount': None, 'rejection_code': 'INVALID_TRACKING_NO',
+        'rejection_text': "Malformed"}
     body = callback_module.payload(
-        'e-1', dt.datetime(2026, 11, 24, 2), Claim, 'submitted')
+        'e-1', dt.datetime(2026, 11, 24, 2), claim, 'submitted')
     assert body['occurred_at'] == '2026-11-24T10:00:00+08:00'
-    assert body['data']['rejection_reason']['code'] == 'INVALID_TRACKING_NO'
-    assert json.dumps(body)
+    assert body['data'] == {
+        'claim_no': 'C1', 'policy_no': 'P1', 'status': 'rejected',
+        'previous_status': 'submitted', 'paid_amount': None,
+        'rejection_reason': {
+            'code': 'INVALID_TRACKING_NO', 'message': "Malformed"}}
+    paid = callback_module.payload('e-2', dt.datetime(2026, 11, 24, 2),
+        {**claim, 'state': 'paid', 'paid_amount': Decimal('12')}, 'submitted')
+    assert paid['data']['paid_amount'] == '12.00'
+    assert paid['data']['rejection_reason'] is None
