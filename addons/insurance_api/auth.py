@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from trytond.cache import Cache
+from trytond.modules.insurance_policy.cache import cleared_on_change
 from trytond.pool import Pool, PoolMeta
 
 from .errors import ApiError
@@ -97,18 +98,9 @@ def record_use(access):
     ApiKey(access.key_id, last_used=None).record_use()
 
 
-class _ClearAccessesOnChange:
-    __slots__ = ()
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        _accesses.clear()
-
-
-class ApiKey(_ClearAccessesOnChange, metaclass=PoolMeta):
+class ApiKey(cleared_on_change(_accesses), metaclass=PoolMeta):
     __name__ = 'insurance.channel.api_key'
 
 
-class Channel(_ClearAccessesOnChange, metaclass=PoolMeta):
+class Channel(cleared_on_change(_accesses), metaclass=PoolMeta):
     __name__ = 'insurance.channel'

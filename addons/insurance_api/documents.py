@@ -1,12 +1,21 @@
 """From the API's documents to the issuance engine's objects and back."""
+import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from trytond.modules.insurance_policy.issuance import Application, Person
 from trytond.modules.insurance_policy.timezone import in_china
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from . import schemas
 
 CENT = Decimal('0.01')
+PERSON_COLUMNS = [f'{role}_{name}'
+    for role in ('policyholder', 'insured')
+    for name in ('name', 'id_type', 'id_number', 'phone', 'email')]
+POLICY_COLUMNS = [
+    'number', 'state', 'premium', 'currency', 'sum_insured', 'starts_at',
+    'ends_at', 'issued_at', 'risk', 'refund', *PERSON_COLUMNS]
 
 
 def money(amount):
@@ -45,25 +54,69 @@ def quote_document(quotation):
 
 
 def policy_document(policy):
+    "The contract's policy document of a policy record"
+    row = policy_row(policy.id)
     return schemas.Policy(
-        policy_no=policy.number,
-        status=policy.state,
-        product_code=policy.product.code,
-        product_version=policy.product_version.number,
-        plan_code=policy.plan.code,
-        premium=money(policy.premium),
-        currency=policy.currency,
-        sum_insured=money(policy.sum_insured),
-        start=in_china(policy.starts_at),
-        end=in_china(policy.ends_at),
-        policyholder=person_document(policy, 'policyholder'),
-        insured=person_document(policy, 'insured'),
-        risk=policy.risk or {},
-        issued_at=in_china(policy.issued_at),
-        endorsements=[endorsement_summary(e) for e in policy.endorsements],
-        renewed_from=number_of(policy.renewed_from),
-        renewed_to=number_of(policy.renewed_to),
-        refund=None if policy.refund is None else money(policy.refund))
+        policy_no=row['number'],
+        status=row['state'],
+        product_code=row['product_code'],
+        product_version=row['product_version_number'],
+        plan_code=row['plan_code'],
+        premium=money(row['premium']),
+        currency=row['currency'],
+        sum_insured=money(row['sum_insured']),
+        start=in_china(row['starts_at']),
+        end=in_china(row['ends_at']),
+        policyholder=person_document(row, 'policyholder'),
+        insured=person_document(row, 'insured'),
+        risk=json_value(row['risk']) or {},
+        issued_at=in_china(row['issued_at']),
+        endorsements=[endorsement_summary(e) for e in endorsements_of(policy)],
+        renewed_from=row['renewed_from_number'],
+        renewed_to=row['renewed_to_number'],
+        refund=None if row['refund'] is None else money(row['refund']))
+
+
+def policy_row(policy_id):
+    """The columns of the policy document, by name
+
+    One query joining what the document names, rather than the ORM reading
+    every field of the policy and of each related record."""
+    pool = Pool()
+    Policy = pool.get('insurance.policy')
+    policy = Policy.__table__()
+    product = pool.get('insurance.product').__table__()
+    version = pool.get('insurance.product.version').__table__()
+    plan = pool.get('insurance.plan').__table__()
+    previous, renewal = Policy.__table__(), Policy.__table__()
+    columns = {name: getattr(policy, name) for name in POLICY_COLUMNS}
+    columns.update({
+            'product_code': product.code,
+            'product_version_number': version.number,
+            'plan_code': plan.code,
+            'renewed_from_number': previous.number,
+            'renewed_to_number': renewal.number,
+            })
+    query = (policy
+        .join(product, condition=policy.product == product.id)
+        .join(version, condition=policy.product_version == version.id)
+        .join(plan, condition=policy.plan == plan.id)
+        .join(previous, 'LEFT', condition=policy.renewed_from == previous.id)
+        .join(renewal, 'LEFT', condition=renewal.renewed_from == policy.id)
+        .select(*columns.values(), where=policy.id == policy_id))
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*query)
+    return dict(zip(columns, cursor.fetchone()))
+
+
+def json_value(value):
+    "A JSON column's value, whether or not the driver decoded it"
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def endorsements_of(policy):
+    Endorsement = Pool().get('insurance.policy.endorsement')
+    return Endorsement.search([('policy', '=', policy.id)])
 
 
 def number_of(policy):
@@ -81,9 +134,9 @@ def endorsement_summary(endorsement):
         }
 
 
-def person_document(policy, role):
+def person_document(row, role):
     def value(name):
-        return getattr(policy, f'{role}_{name}')
+        return row[f'{role}_{name}']
     return schemas.PersonOut(
         name=value('name'), id_type=value('id_type'),
         id_no=value('id_number'), phone=value('phone'),

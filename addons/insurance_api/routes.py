@@ -3,6 +3,7 @@ import re
 
 from trytond.modules.insurance_policy import issuance
 from trytond.modules.insurance_policy.exceptions import IssuanceError
+from trytond.modules.insurance_policy.sale_terms import granted_operations
 from trytond.pool import Pool
 
 from . import schemas
@@ -60,7 +61,7 @@ def create_policy(call):
     description="A policy of another channel answers 404 (查询保单).")
 def read_policy(call):
     policy = policy_of_call(call)
-    if not policy.contract_version.grants_operation('query'):
+    if 'query' not in granted_operations(policy.contract_version.id):
         raise ApiError('OPERATION_NOT_AUTHORIZED')
     return policy_document(policy)
 

@@ -13,11 +13,16 @@ from decimal import Decimal
 from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
 
+from .cache import cleared_on_change
+
 CACHE_DURATION = dt.timedelta(seconds=10)
 NO_CONTRACT = 'none'
 
 _sale_terms = Cache(
     'insurance_policy.sale_terms', duration=CACHE_DURATION, context=False)
+# Contract versions never change once created
+_granted_operations = Cache(
+    'insurance_policy.granted_operations', context=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +73,17 @@ def sale_terms(channel_id, product_code):
     return None if terms == NO_CONTRACT else terms
 
 
+def granted_operations(contract_version_id):
+    "Return the operations a contract version grants"
+    operations = _granted_operations.get(contract_version_id)
+    if operations is None:
+        Version = Pool().get('insurance.contract.version')
+        operations = frozenset(
+            Version(contract_version_id).operations or ())
+        _granted_operations.set(contract_version_id, operations)
+    return operations
+
+
 def load_sale_terms(channel_id, product_code):
     Contract = Pool().get('insurance.contract')
     version = Contract.find_for(channel_id, product_code)
@@ -93,26 +109,17 @@ def load_sale_terms(channel_id, product_code):
         end_date=version.end_date)
 
 
-class _ClearSaleTermsOnChange:
-    __slots__ = ()
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        _sale_terms.clear()
-
-
-class Channel(_ClearSaleTermsOnChange, metaclass=PoolMeta):
+class Channel(cleared_on_change(_sale_terms), metaclass=PoolMeta):
     __name__ = 'insurance.channel'
 
 
-class Contract(_ClearSaleTermsOnChange, metaclass=PoolMeta):
+class Contract(cleared_on_change(_sale_terms), metaclass=PoolMeta):
     __name__ = 'insurance.contract'
 
 
-class ContractVersion(_ClearSaleTermsOnChange, metaclass=PoolMeta):
+class ContractVersion(cleared_on_change(_sale_terms), metaclass=PoolMeta):
     __name__ = 'insurance.contract.version'
 
 
-class ProductVersion(_ClearSaleTermsOnChange, metaclass=PoolMeta):
+class ProductVersion(cleared_on_change(_sale_terms), metaclass=PoolMeta):
     __name__ = 'insurance.product.version'
