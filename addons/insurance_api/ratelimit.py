@@ -9,6 +9,7 @@ The burst allowed is one second's worth of requests. A client hammering a
 single keep-alive connection reaches one worker and is limited at its
 share, which errs on the safe side.
 """
+import functools
 import math
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ import time
 from .errors import ApiError
 
 
+@functools.cache
 def worker_count():
     try:
         return max(1, int(os.environ['GUNICORN_WORKERS']))

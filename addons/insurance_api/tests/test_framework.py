@@ -1,0 +1,115 @@
+"""The pieces of the API framework that need no database."""
+import json
+
+import pytest
+
+from trytond.modules.insurance_api import ratelimit
+from trytond.modules.insurance_api.errors import ApiError, status_error
+from trytond.modules.insurance_api.idempotency import fingerprint, valid_key
+from trytond.modules.insurance_api.middleware import ApiEnvelope
+
+
+class Clock:
+    "A time.monotonic that moves only when told"
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(ratelimit.time, 'monotonic', clock)
+    return clock
+
+
+def test_bucket_allows_a_second_of_burst_then_refills(clock):
+    bucket = ratelimit.TokenBucket(rate=2)
+
+    assert [bucket.take() for _ in range(3)] == [0, 0, 0.5]
+    clock.now += 0.5
+    assert bucket.take() == 0
+
+
+def test_limiter_shares_the_rate_between_workers(clock, monkeypatch):
+    monkeypatch.setattr(ratelimit, 'worker_count', lambda: 4)
+    limiter = ratelimit.RateLimiter()
+
+    limiter.check(channel_id=1, requests_per_second=4)
+    with pytest.raises(ApiError) as refusal:
+        limiter.check(channel_id=1, requests_per_second=4)
+
+    assert refusal.value.code == 'RATE_LIMITED'
+    assert refusal.value.status == 429
+    assert refusal.value.headers == {'Retry-After': '1'}
+    limiter.check(channel_id=2, requests_per_second=4)
+
+
+@pytest.mark.parametrize('key, valid', [
+        ('a', True), ('~' * 64, True), ('order 42/retry', True),
+        (None, False), ('', False), ('x' * 65, False), ('tab\t', False),
+        ('é', False), ('\x7f', False)])
+def test_idempotency_keys_are_1_to_64_printable_ascii(key, valid):
+    assert valid_key(key) == valid
+
+
+def test_fingerprint_ignores_key_order_not_values():
+    quotes, policies = '/api/v1/quotes', '/api/v1/policies'
+    first = fingerprint('POST', quotes, {'a': 1, 'b': [1, 2]})
+
+    assert first == fingerprint('POST', quotes, {'b': [1, 2], 'a': 1})
+    assert first != fingerprint('POST', quotes, {'a': 1, 'b': [2, 1]})
+    assert first != fingerprint('POST', policies, {'a': 1, 'b': [1, 2]})
+
+
+def test_status_errors_keep_the_status():
+    error = status_error(413)
+
+    assert (error.code, error.status) == ('PAYLOAD_TOO_LARGE', 413)
+    assert status_error(418).code == 'INVALID_REQUEST'
+    assert status_error(502).code == 'INTERNAL_ERROR'
+
+
+def call_envelope(status, headers, body=b'', path='/api/v1/x', **environ):
+    def app(environ, start_response):
+        start_response(status, headers)
+        return [body]
+    answered = {}
+
+    def start_response(status, headers):
+        answered.update(status=status, headers=dict(headers))
+    body = b''.join(ApiEnvelope(app)(
+            {'PATH_INFO': path, **environ}, start_response))
+    return answered['status'], answered['headers'], body
+
+
+def test_envelope_shapes_foreign_errors_and_keeps_allow():
+    status, headers, body = call_envelope(
+        '405 METHOD NOT ALLOWED', [('Allow', 'GET, HEAD')],
+        b'<html>', HTTP_X_REQUEST_ID='abc')
+
+    assert status.startswith('405')
+    assert headers['Allow'] == 'GET, HEAD'
+    assert headers['X-Request-Id'] == 'abc'
+    assert json.loads(body)['error']['code'] == 'METHOD_NOT_ALLOWED'
+
+
+def test_envelope_answers_404_where_only_preflight_is_allowed():
+    status, _, body = call_envelope(
+        '405 METHOD NOT ALLOWED', [('Allow', 'OPTIONS')])
+
+    assert status.startswith('404')
+    assert json.loads(body)['error']['code'] == 'NOT_FOUND'
+
+
+def test_envelope_leaves_json_answers_and_other_paths_alone():
+    answer = b'{"ok": true}'
+    _, headers, body = call_envelope(
+        '200 OK', [('Content-Type', 'application/json')], answer)
+    assert body == answer and len(headers['X-Request-Id']) == 32
+
+    _, headers, body = call_envelope('404 NOT FOUND', [], b'<html>', path='/')
+    assert body == b'<html>' and 'X-Request-Id' not in headers
