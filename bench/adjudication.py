@@ -11,7 +11,6 @@ prints the figures; the database is dropped unless --keep.
     .venv/bin/python bench/adjudication.py --claims 100000
 """
 import argparse
-import datetime as dt
 import os
 import sys
 import time

@@ -22,6 +22,9 @@ ERROR_CODES.update({
         })
 # The name partners know a claim's state by
 LOGGED_FIELD_NAMES = {'state': 'status'}
+# Who the insurer's staff are stays inside
+INTERNAL_FIELDS = {'handler'}
+INSURER = 'insurer'
 CURRENCY = 'CNY'
 
 
@@ -128,13 +131,15 @@ def claim_document(claim):
         paid_amount=money_text(claim.paid_amount),
         payment_reference=claim.payment_reference,
         paid_at=in_china(claim.paid_at) if claim.paid_at else None,
-        history=[history_entry(log) for log in claim.history])
+        history=[history_entry(log) for log in claim.history
+            if log.field not in INTERNAL_FIELDS])
 
 
 def history_entry(log):
     return schemas.HistoryEntry(
         at=in_china(log.at),
-        actor=log.actor,
+        # changes by staff are logged with their user, the others by root
+        actor=INSURER if log.user else log.actor,
         field=LOGGED_FIELD_NAMES.get(log.field, log.field),
         old_value=log.old_value,
         new_value=log.new_value)

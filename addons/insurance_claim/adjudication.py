@@ -11,9 +11,11 @@ The cron takes the oldest submitted claims by batches, each in a transaction
 of its own; the rows are locked with SKIP LOCKED, claims and policies both,
 so concurrent jobs share the work and never decide two claims of one policy
 at the same time. The decisions of a batch are written with one UPDATE per
-outcome, not through Workflow.transition (a hundred times slower), and
-recorded as Claim.write records them: change log and callback events. Filing or updating a claim through the API also enqueues
-its adjudication, so that partners get the decision within seconds.
+outcome, not through Workflow.transition (three times slower), and recorded
+as Claim.write records them: change log and callback events.
+
+Filing or updating a claim through the API also enqueues its adjudication,
+so that partners get the decision within seconds.
 """
 import re
 from dataclasses import dataclass

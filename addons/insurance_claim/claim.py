@@ -17,7 +17,7 @@ from trytond.model import (
 from trytond.modules.insurance_policy.timezone import (
     china_midnight, china_today, utcnow)
 from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .claim_log import Change, changes_of_write
@@ -27,8 +27,6 @@ MONEY_DIGITS = (16, 2)
 CENT = Decimal('0.01')
 NUMBER_SEQUENCE = 'insurance_claim_number_seq'
 FINAL_STATES = {'paid', 'closed'}
-# The keys of details staff edit as fields in the back office
-DETAIL_FIELDS = ('return_tracking_no', 'theft_report')
 # What handling sets, and a copy starts without
 HANDLING_FIELDS = (
     'handler', 'approved_amount', 'paid_amount', 'payment_reference',
