@@ -5,6 +5,7 @@ request it got, in order of arrival.
 """
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Received:
     headers: dict
     body: bytes
+    at: float  # time.monotonic() of arrival
 
     @property
     def event(self):
@@ -21,8 +23,10 @@ class Received:
 
 class Receiver:
 
-    def __init__(self, statuses=()):
+    def __init__(self, statuses=(), delay=0):
+        "delay: seconds the receiver takes to answer each request"
         self.statuses = list(statuses)
+        self.delay = delay
         self.received = []
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(('127.0.0.1', 0), self._handler())
@@ -57,8 +61,10 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers['Content-Length'])
-                request = Received(dict(self.headers), self.rfile.read(length))
+                request = Received(dict(self.headers),
+                    self.rfile.read(length), time.monotonic())
                 status = receiver.next_status(request)
+                time.sleep(receiver.delay)
                 self.send_response(status)
                 self.send_header('Content-Length', '0')
                 self.end_headers()

@@ -6,6 +6,7 @@ of delivery is driven by the tests instead of waiting for the backoff.
 import datetime as dt
 import hashlib
 import hmac
+import time
 from decimal import Decimal
 
 import pytest
@@ -177,6 +178,20 @@ def test_unreachable_channel_does_not_delay_others():
         CallbackEvent.search([('claim', 'in', [down.id, up.id])])}
     assert states == {down.id: ('pending', 1), up.id: ('delivered', 1)}
     assert len(receiver.received) == 1
+
+
+@with_transaction()
+def test_slow_channel_does_not_delay_others():
+    CallbackEvent = Pool().get('insurance.callback.event')
+    with Receiver(delay=3) as slow, Receiver() as fast:
+        claims = [handled_claim('SLOW', slow.url),
+            handled_claim('FAST', fast.url)]
+        Transaction().commit()
+        started = time.monotonic()
+        CallbackEvent.deliver(
+            CallbackEvent.search([('claim', 'in', claims)]), clock=Clock())
+    assert fast.received[0].at - started < 1
+    assert len(slow.received) == 1
 
 
 def test_payload_money_and_reason():

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.insurance_claim.exceptions import (
     ClaimError, ClaimValidationError)
 from trytond.pool import Pool
@@ -175,3 +175,37 @@ def test_staff_rights():
         assert Claim.search([('id', '=', claim.id)]) == [claim]
         with pytest.raises(AccessError):
             Claim.create([{'policy': policy.id, 'claimed_amount': D(1)}])
+
+
+@with_transaction()
+def test_return_shipping_policy_pays_once_even_by_hand():
+    Claim = Pool().get('insurance.claim')
+    contract = create_contract(create_channel(), 'RETURN_SHIPPING')
+    policy = create_policy(contract)
+    first, second = file_claim(policy), file_claim(policy)
+    Claim.adjudicate([first])
+    assert first.state == 'paid'
+
+    Claim.take([second])
+    second.approved_amount = D('0.01')
+    second.payment_reference = 'BANK-3'
+    second.save()
+    with pytest.raises(ClaimValidationError):
+        Claim.approve([second])  # nothing remains of the sum insured
+    Claim.write([second], {'state': 'approved'})
+    with pytest.raises(SQLConstraintError):
+        Claim.write([second], {
+                'state': 'paid', 'paid_amount': D('0.01'),
+                'paid_at': second.filed_at})
+
+
+@with_transaction()
+def test_copy_is_a_new_unhandled_claim():
+    Claim = Pool().get('insurance.claim')
+    claim = file_claim(account_security_policy(), None, amount='10.00')
+    Claim.take([claim])
+    copy, = Claim.copy([claim])
+    assert copy.number != claim.number
+    assert (copy.state, copy.handler, copy.source) == (
+        'submitted', None, 'back_office')
+    assert [log.field for log in copy.history] == ['state']
