@@ -18,7 +18,8 @@ from sql.conditionals import Case
 from sql.functions import DateTrunc, Round
 
 from trytond.model import ModelSQL, ModelView, Unique, fields
-from trytond.modules.insurance_policy.timezone import china_midnight, utcnow
+from trytond.modules.insurance_policy.timezone import (
+    china_midnight, china_today, in_china, utcnow)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -27,7 +28,8 @@ from . import statistics_sql as sql
 MONEY_DIGITS = (16, 2)
 # Longer than any transaction writing policies or claims stays open
 REFRESH_LAG = dt.timedelta(minutes=10)
-BEGINNING = dt.datetime(2000, 1, 1)
+# An advisory lock key of refreshes: one at a time
+REFRESH_LOCK = 0x5354_4154
 COPIED_COLUMNS = ['id', 'create_uid', 'create_date', 'write_uid',
     'write_date', 'channel', 'product', 'plan', *sql.MEASURES]
 PERIODS = [
@@ -89,14 +91,29 @@ class StatisticsDay(Dimensions, Measures, ModelSQL, ModelView):
     def refresh(cls):
         "Recompute the days touched since the previous refresh"
         Watermark = Pool().get('insurance.statistics.watermark')
+        if not refresh_lock():
+            return  # the refresh running does the work
         watermark = Watermark.current()
         started = utcnow()
-        since = (watermark.refreshed_at - REFRESH_LAG
-            if watermark.refreshed_at else BEGINNING)
-        for first_day, last_day in day_ranges(cls.touched_days(since)):
+        if watermark.refreshed_at:
+            ranges = day_ranges(
+                cls.touched_days(watermark.refreshed_at - REFRESH_LAG))
+        else:
+            ranges = cls.all_days()
+        for first_day, last_day in ranges:
             cls.recompute(first_day, last_day)
         watermark.refreshed_at = started
         watermark.save()
+
+    @classmethod
+    def all_days(cls):
+        "The range of days from the first issue (the first fact) to today"
+        cursor = Transaction().connection.cursor()
+        cursor.execute(sql.FIRST_ISSUE)
+        first_issue, = cursor.fetchone()
+        if first_issue is None:
+            return []
+        return [(in_china(first_issue).date(), china_today())]
 
     @classmethod
     def touched_days(cls, since):
@@ -115,6 +132,14 @@ class StatisticsDay(Dimensions, Measures, ModelSQL, ModelView):
                 'first_day': first_day, 'last_day': last_day,
                 'user': transaction.user, 'now': utcnow(),
                 })
+
+
+def refresh_lock():
+    "Take the lock of refreshes till the end of the transaction, if free"
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT pg_try_advisory_xact_lock(%s)', (REFRESH_LOCK,))
+    locked, = cursor.fetchone()
+    return locked
 
 
 def day_ranges(days):
@@ -136,8 +161,6 @@ class StatisticsWatermark(ModelSQL):
 
     @classmethod
     def current(cls):
-        "The one watermark, locked: refreshes run one at a time"
-        cls.lock()
         watermarks = cls.search([], limit=1)
         return watermarks[0] if watermarks else cls(refreshed_at=None)
 

@@ -7,6 +7,8 @@ saving time).
 
 _CHINA_DAY = "({} + INTERVAL '8 hours')::date"
 
+FIRST_ISSUE = "SELECT MIN(issued_at) FROM insurance_policy"
+
 TOUCHED_DAYS = f"""
     SELECT day FROM (
         SELECT {_CHINA_DAY.format('issued_at')} AS day
