@@ -16,9 +16,8 @@ write, numbered from the policy sequence in one query per chunk.
 import csv
 import hashlib
 import io
-
-from sql import Conflict
-from sql.functions import CurrentTimestamp
+import json
+import dataclasses
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -199,17 +198,35 @@ class Bulk(Workflow, ModelSQL, ModelView):
     def issue_chunk(self, data):
         """Issue the next chunk of data in the current transaction; tell
         whether the file is done"""
-        columns, body_offset = bulk_file.read_header(data or b'')
+        self.prepare(data)
+        batch = self.quote_chunk(data, self.next_offset, self.next_line)
+        self.store_chunk(batch)
+        return batch.at_end
+
+    def prepare(self, data):
+        "Check the header and count the rows once, or raise FileError"
+        _, body_offset = bulk_file.read_header(data or b'')
         if self.next_offset is None:
             self.next_offset, self.next_line = body_offset, 1
             self.total_rows = bulk_file.count_records(data, body_offset)
-        lines, self.next_offset, self.next_line = bulk_file.read_lines(
-            data, columns, self.next_offset, self.next_line,
-            self.chunk_size)
-        issued, rejections = ChunkIssuer(self).issue(lines)
+
+    def quote_chunk(self, data, offset, line_number, also_seen=()):
+        """Return the Batch of the chunk from offset, quoted and numbered
+
+        also_seen names the accounts of a chunk not committed yet."""
+        columns, _ = bulk_file.read_header(data)
+        lines, offset, line_number = bulk_file.read_lines(
+            data, columns, offset, line_number, self.chunk_size)
+        batch = Batch(offset, line_number, offset >= len(data))
+        ChunkIssuer(self).quote(lines, batch, set(also_seen))
+        return batch
+
+    def store_chunk(self, batch):
+        "Store batch and move the job past it (not saved)"
+        issued, rejected = ChunkIssuer(self).store(batch)
         self.issued += issued
-        self.rejected += len(rejections)
-        return self.next_offset >= len(data)
+        self.rejected += rejected
+        self.next_offset, self.next_line = batch.next_offset, batch.next_line
 
 
 class Rejection(ModelSQL, ModelView):
@@ -248,48 +265,61 @@ class Policy(metaclass=PoolMeta):
                 where=t.bulk != None))  # noqa: E711
 
 
+@dataclasses.dataclass(slots=True)
+class Batch:
+    "A chunk quoted and numbered, ready to store in one transaction"
+    next_offset: int
+    next_line: int
+    at_end: bool
+    # (line, values)
+    policies: list = dataclasses.field(default_factory=list)
+    # (line, account, code, message)
+    rejections: list = dataclasses.field(default_factory=list)
+
+    @property
+    def accounts(self):
+        return ({values['external_reference'] for _, values in self.policies}
+            | {account for _, account, _, _ in self.rejections})
+
+
 class ChunkIssuer:
-    "Issues the lines of one chunk of a job"
+    "Quotes the lines of a job's chunk, then stores them"
 
     def __init__(self, job):
         self.job = job
-        self.rejections = []
 
-    def issue(self, lines):
-        "Issue lines; return the number issued and the Rejections created"
+    def quote(self, lines, batch, also_seen):
+        "Fill batch with the policies and rejections of lines"
         seen = self.accounts_seen({line.account_id for line in lines})
-        quotations = []
+        seen |= also_seen
+        quoted = []
         for line in lines:
-            quotation = self.quote(line, seen)
-            if quotation:
-                quotations.append((line, quotation))
-        issued = self.store(quotations)
-        Rejection = Pool().get('insurance.policy.bulk.rejection')
-        Rejection.save(self.rejections)
-        return issued, self.rejections
+            try:
+                quoted.append((line, self.quote_line(line, seen)))
+            except bulk_file.RowError as error:
+                batch.rejections.append(rejection(line, error.code,
+                        error.message))
+            except IssuanceError as error:
+                batch.rejections.append(rejection(line, error.code,
+                        refusal_text(error)))
+        for (line, quotation), number in zip(
+                quoted, next_numbers(len(quoted))):
+            values = issuance.policy_values(quotation, None, number=number)
+            values['bulk'] = self.job.id
+            batch.policies.append((line.number, values))
 
-    def quote(self, line, seen):
-        "The Quotation of line, or None when it is rejected"
+    def quote_line(self, line, seen):
+        "The Quotation of line or raise RowError or IssuanceError"
+        application = bulk_file.application_of(line,
+            self.job.product.code, self.job.effective_date)
         account_id = line.account_id
-        try:
-            application = bulk_file.application_of(line,
-                self.job.product.code, self.job.effective_date)
-            if account_id in seen:
-                raise bulk_file.RowError('DUPLICATE_IN_FILE', gettext(
-                        'insurance_policy.msg_bulk_duplicate_account',
-                        account=account_id))
-            seen.add(account_id)
-            return issuance.quote(
-                self.job.channel.id, application, operation='issue')
-        except bulk_file.RowError as error:
-            self.reject(line, error.code, error.message)
-        except IssuanceError as error:
-            self.reject(line, error.code, refusal_text(error))
-
-    def reject(self, line, code, message):
-        Rejection = Pool().get('insurance.policy.bulk.rejection')
-        self.rejections.append(Rejection(bulk=self.job, line=line.number,
-                account_id=line.account_id[:64], code=code, message=message))
+        if account_id in seen:
+            raise bulk_file.RowError('DUPLICATE_IN_FILE', gettext(
+                    'insurance_policy.msg_bulk_duplicate_account',
+                    account=account_id))
+        seen.add(account_id)
+        return issuance.quote(
+            self.job.channel.id, application, operation='issue')
 
     def accounts_seen(self, accounts):
         "The accounts of the job already issued or rejected"
@@ -307,22 +337,26 @@ class ChunkIssuer:
                     & rejection.account_id.in_(accounts))))
         return {account for account, in cursor}
 
-    def store(self, quotations):
-        "Insert the policies of quotations; return how many were issued"
-        if not quotations:
-            return 0
-        numbers = next_numbers(len(quotations))
-        vlist = []
-        for (line, quotation), number in zip(quotations, numbers):
-            values = issuance.policy_values(quotation, None, number=number)
-            values['bulk'] = self.job.id
-            vlist.append(values)
-        inserted = insert_as_create(vlist)
-        for line, quotation in quotations:
-            if quotation.external_reference not in inserted:
-                self.reject(line, 'DUPLICATE_POLICY',
-                    gettext('insurance_policy.msg_policy_duplicate'))
-        return len(inserted)
+    def store(self, batch):
+        """Insert the policies and rejections of batch; return how many
+        were issued and rejected"""
+        Rejection = Pool().get('insurance.policy.bulk.rejection')
+        inserted = insert_as_create([v for _, v in batch.policies]
+            ) if batch.policies else set()
+        duplicates = [(number, values['external_reference'],
+                'DUPLICATE_POLICY',
+                gettext('insurance_policy.msg_policy_duplicate'))
+            for number, values in batch.policies
+            if values['external_reference'] not in inserted]
+        rejections = sorted(batch.rejections + duplicates)
+        Rejection.save([Rejection(bulk=self.job, line=line,
+                    account_id=account[:64], code=code, message=message)
+                for line, account, code, message in rejections])
+        return len(inserted), len(rejections)
+
+
+def rejection(line, code, message):
+    return (line.number, line.account_id, code, message)
 
 
 def refusal_text(error):
@@ -348,28 +382,33 @@ def insert_as_create(vlist):
 
     Policy.create validates each record and raises on the first conflict:
     one INSERT ... ON CONFLICT DO NOTHING per chunk is what makes bulk
-    issuance fast. The policies come from the issuance engine, already
-    valid, and no module reacts to their creation. Every values of vlist
-    has the same keys."""
+    issuance fast. The rows travel as one JSON document of the values
+    create would send (sql_format), cast to the columns' types by the
+    database. The policies come from the issuance engine, already valid,
+    and no module reacts to their creation. Every values of vlist has the
+    same keys."""
     Policy = Pool().get('insurance.policy')
-    table = Policy.__table__()
     defaults = create_defaults(Policy, vlist[0])
-    names = sorted(name for name in {*defaults, *vlist[0]}
-        if not hasattr(Policy._fields[name], 'set'))
-    columns = [table.create_uid, table.create_date] + [
-        getattr(table, name) for name in names]
-    formats = [(name, Policy._fields[name].sql_format) for name in names]
-    created = [Transaction().user, CurrentTimestamp()]
+    fields_ = [(name, Policy._fields[name])
+        for name in sorted({*defaults, *vlist[0]})
+        if not hasattr(Policy._fields[name], 'set')]
 
     def row(values):
         values = {**defaults, **values}
-        return created + [sql_format(values[name])
-            for name, sql_format in formats]
-    rows = [row(values) for values in vlist]
+        return {name: field.sql_format(values[name])
+            for name, field in fields_}
+    names = ', '.join(f'"{name}"' for name, _ in fields_)
+    casts = ', '.join(f'"{name}"::{field.sql_type().base}'
+        for name, field in fields_)
+    texts = ', '.join(f'"{name}" TEXT' for name, _ in fields_)
     cursor = Transaction().connection.cursor()
-    cursor.execute(*table.insert(columns, rows,
-            on_conflict=Conflict(table),
-            returning=[table.external_reference]))
+    cursor.execute(
+        f'INSERT INTO "{Policy._table}" (create_uid, create_date, {names}) '
+        f'SELECT %s, CURRENT_TIMESTAMP, {casts} '
+        f'FROM jsonb_to_recordset(%s::jsonb) AS row({texts}) '
+        'ON CONFLICT DO NOTHING RETURNING external_reference',
+        (Transaction().user, json.dumps([row(v) for v in vlist],
+                default=str, ensure_ascii=False)))
     return {reference for reference, in cursor}
 
 

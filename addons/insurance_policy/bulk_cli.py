@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -33,9 +34,9 @@ def parse_arguments(argv=None):
     return parser.parse_args(argv)
 
 
-def find_or_create_job(args, digest):
-    """Return the job of the file to resume or a new one, running; None
-    when the channel or product is unknown"""
+def find_or_create_job(args, data):
+    """Return the id of the job of the file to resume or of a new one,
+    running; None when the channel or product is unknown"""
     from trytond.pool import Pool
     pool = Pool()
     Bulk = pool.get('insurance.policy.bulk')
@@ -45,6 +46,7 @@ def find_or_create_job(args, digest):
     products = Product.search([('code', '=', args.product)], limit=1)
     if not channels or not products:
         return None
+    digest = hashlib.sha256(data).hexdigest()
     found = Bulk.search([
             ('digest', '=', digest),
             ('channel', '=', channels[0].id),
@@ -62,24 +64,74 @@ def find_or_create_job(args, digest):
         job.save()
     if job.state in {'draft', 'failed'}:
         Bulk.run([job])
+        start(Bulk(job.id), data)
     return job.id
 
 
+def start(job, data):
+    "Read the file's header and count its rows, or fail the job"
+    from trytond.modules.insurance_policy.bulk_file import FileError
+    try:
+        job.prepare(data)
+    except FileError as error:
+        job.failure = str(error)
+        job.save()
+        job.fail([job])
+    else:
+        job.save()
+
+
 def issue_all(database, job_id, data, progress):
-    "Issue the chunks left, one transaction each; return the job's figures"
+    """Issue the chunks left, one transaction each; return the job's figures
+
+    While a thread stores a chunk, the next one is quoted: the database's
+    work and Python's overlap on two cores."""
+    offset, line_number, at_end = in_transaction(database, job_id,
+        lambda job: (job.next_offset, job.next_line, job.state != 'running'))
+    progress.begin(in_transaction(database, job_id, figures))
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        storing = previous = None
+        while not at_end:
+            batch = in_transaction(database, job_id,
+                lambda job: job.quote_chunk(data, offset, line_number,
+                    previous.accounts if previous else ()),
+                # the numbers taken from the sequence are never reused
+                commit=True)
+            if storing:
+                progress.show(storing.result())
+            storing = writer.submit(in_transaction, database, job_id,
+                lambda job, batch=batch: store_chunk(job, batch),
+                commit=True)
+            previous = batch
+            offset, line_number, at_end = (
+                batch.next_offset, batch.next_line, batch.at_end)
+        if storing:
+            progress.show(storing.result())
+    return in_transaction(database, job_id, summary)
+
+
+def in_transaction(database, job_id, function, commit=False):
+    "Return function(job) run in a transaction of its own"
     from trytond.pool import Pool
     from trytond.transaction import Transaction
-    while True:
-        with Transaction().start(database, 0) as transaction:
-            Bulk = Pool().get('insurance.policy.bulk')
-            job = Bulk(job_id)
-            progress.begin(job)
-            unfinished = Bulk.issue_chunks([job], data)
+    with Transaction().start(database, 0) as transaction:
+        result = function(Pool().get('insurance.policy.bulk')(job_id))
+        if commit:
             transaction.commit()
-            job = Bulk(job_id)
-            progress.show(job)
-            if not unfinished:
-                return summary(job)
+        return result
+
+
+def store_chunk(job, batch):
+    "Store batch and move the job past it; return the job's figures"
+    job.store_chunk(batch)
+    job.save()
+    if batch.at_end:
+        job.finish([job])
+    return figures(job)
+
+
+def figures(job):
+    return job.issued, job.rejected, job.total_rows
 
 
 def summary(job):
@@ -99,22 +151,23 @@ class Progress:
         self.started = None
         self.done_before = 0
 
-    def begin(self, job):
-        "Count the rate from the rows job has done when first called"
-        if self.started is None:
-            self.started = time.monotonic()
-            self.done_before = job.issued + job.rejected
+    def begin(self, figures):
+        "Count the rate from the rows done so far"
+        issued, rejected, _ = figures
+        self.started = time.monotonic()
+        self.done_before = issued + rejected
 
-    def show(self, job):
-        done = job.issued + job.rejected
-        total = job.total_rows or 1
+    def show(self, figures):
+        issued, rejected, total_rows = figures
+        done = issued + rejected
+        total = total_rows or 1
         filled = int(self.WIDTH * done / total)
         rate = (done - self.done_before) / max(
             time.monotonic() - self.started, 1e-6)
         self.stream.write(
             f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-            f"{done}/{job.total_rows} rows, {job.issued} issued, "
-            f"{job.rejected} rejected, {rate:,.0f} rows/s")
+            f"{done}/{total_rows} rows, {issued} issued, "
+            f"{rejected} rejected, {rate:,.0f} rows/s")
         self.stream.flush()
 
     def end(self):
@@ -129,8 +182,7 @@ def main(argv=None):
     Pool.start()
     Pool(args.database).init()
     with Transaction().start(args.database, 0) as transaction:
-        job_id = find_or_create_job(
-            args, hashlib.sha256(data).hexdigest())
+        job_id = find_or_create_job(args, data)
         transaction.commit()
     if job_id is None:
         print(f"No channel {args.channel} or product {args.product}",
