@@ -49,18 +49,22 @@ def json_scalar(value):
     return value
 
 
+SCALAR_SCHEMA = {'anyOf': [
+        {'type': 'string', 'pattern': WITHOUT_NUL},
+        {'type': ['number', 'boolean', 'null']},
+        ]}
 # One validator rather than a union, so that errors name the field alone
-RiskValue = Annotated[Any, AfterValidator(json_scalar)]
+RiskValue = Annotated[
+    Any, AfterValidator(json_scalar), WithJsonSchema(SCALAR_SCHEMA)]
+# pydantic would express the key constraints as patternProperties, which
+# leave other keys free: state them as propertyNames.
 RISK_SCHEMA = {
     'type': 'object',
     'maxProperties': 64,
     'propertyNames': {
         'type': 'string', 'minLength': 1, 'maxLength': 64,
         'pattern': WITHOUT_NUL},
-    'additionalProperties': {'anyOf': [
-            {'type': 'string', 'pattern': WITHOUT_NUL},
-            {'type': ['number', 'boolean', 'null']},
-            ]},
+    'additionalProperties': SCALAR_SCHEMA,
     'description': "The product line's risk attributes, e.g. order_no for "
     "return shipping, account_id for account security",
     }

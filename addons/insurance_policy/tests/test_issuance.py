@@ -1,6 +1,7 @@
 """The issuance engine, without HTTP."""
 import datetime as dt
 import re
+import uuid
 from dataclasses import replace
 from decimal import Decimal
 
@@ -26,12 +27,12 @@ def products():
     return {p.code: p for p in product_demo.load()}
 
 
-def channel_selling(product, operations=('quote', 'issue', 'query'),
-        code='SHOP'):
-    "A channel with an active contract on every plan of product"
+def channel_selling(product, operations=('quote', 'issue', 'query')):
+    "A new channel with an active contract on every plan of product"
     pool = Pool()
     Channel = pool.get('insurance.channel')
     Contract = pool.get('insurance.contract')
+    code = 'SHOP-' + uuid.uuid4().hex[:8]
     channel, = Channel.create([{
                 'code': code, 'name': code, 'kind': 'ecommerce'}])
     version = product.current_version
@@ -112,7 +113,7 @@ def test_overlapping_policy_is_refused_and_the_transaction_goes_on():
     assert refusal_code(issue, channel.id,
         application('T1', effective_date=later)) == 'DUPLICATE_POLICY'
     issue(channel.id, application('T2'))
-    assert Policy.search_count([]) == 2
+    assert Policy.search_count([('channel', '=', channel.id)]) == 2
 
 
 @with_transaction()
