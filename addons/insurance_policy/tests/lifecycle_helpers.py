@@ -9,9 +9,10 @@ from .test_issuance import BUYER, channel_selling, products
 LIFECYCLE = ('quote', 'issue', 'query', 'endorse', 'renew', 'cancel')
 
 
-def security_channel(code='ZHIFU', operations=LIFECYCLE):
+def security_channel(operations=LIFECYCLE):
+    "A new channel selling every plan of ACCOUNT_SECURITY"
     return channel_selling(
-        products()['ACCOUNT_SECURITY'], operations=operations, code=code)
+        products()['ACCOUNT_SECURITY'], operations=operations)
 
 
 def account_application(account='A1', plan='BASIC', effective_date=None):

@@ -50,7 +50,8 @@ def test_batches_expire_only_ended_policies_in_force():
     counts = [Policy._expire_batch(utcnow(), 2) for _ in range(3)]
 
     assert counts == [2, 1, 0]
-    assert states_in_table(ended + [running, cancelled]) == {'E0': 'expired', 'E1': 'expired', 'E2': 'expired',
+    assert states_in_table(ended + [running, cancelled]) == {
+        'E0': 'expired', 'E1': 'expired', 'E2': 'expired',
         'RUNNING': 'in_force', 'CANCELLED': 'cancelled'}
 
 
@@ -59,7 +60,7 @@ def test_cron_commits_each_batch():
     pool = Pool()
     Policy = pool.get('insurance.policy')
     transaction = Transaction()
-    channel = security_channel(code='EXPIRY')
+    channel = security_channel()
     ended = [security_policy(channel, f'X{i}') for i in range(5)]
     end_yesterday(ended)
     transaction.commit()
