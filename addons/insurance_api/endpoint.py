@@ -22,7 +22,7 @@ from trytond.wsgi import app
 from .auth import authenticate
 from .database import api_database_name
 from .errors import ApiError, validation_details
-from .idempotency import Answer, ConcurrentRequest, fingerprint, valid_key
+from .idempotency import Answer, fingerprint, valid_key
 from .middleware import API_PREFIX
 from .ratelimit import rate_limiter
 
@@ -186,7 +186,9 @@ def answer_in_transaction(call):
                     readonly=call.endpoint.readonly,
                     context={'_request': call.request.context}):
                 return execute(call)
-        except (ConcurrentRequest, backend.DatabaseOperationalError):
+        except backend.DatabaseOperationalError:
+            # Serialisation failures, such as a request holding the same
+            # idempotency key: the next attempt replays its answer
             if attempt == ATTEMPTS:
                 logger.warning("Giving up %s after %d attempts",
                     call.request, attempt, exc_info=True)

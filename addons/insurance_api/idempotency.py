@@ -1,18 +1,20 @@
 """Idempotent POST and PATCH: the first answer of a key is the answer.
 
 The record of a key is inserted in the transaction that makes the business
-change, before making it. A concurrent request with the same key blocks on
-the unique index (channel, key) until the first transaction ends, then fails
-with a unique violation: its transaction is restarted and replays the
-committed answer. Business refusals are recorded too (the change is rolled
-back to a savepoint, the record stays), so a retry gets the same refusal.
+change, before making it (INSERT ... ON CONFLICT DO NOTHING). A concurrent
+request with the same key blocks on the unique index (channel, key) until
+the first transaction ends, then fails to serialize (the isolation is
+repeatable read): its transaction is restarted, finds the committed record
+and replays its answer. Business refusals are recorded too (the change is
+rolled back to a savepoint, the record stays), so a retry gets the same
+refusal.
 """
 import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
-from psycopg.errors import UniqueViolation
+from sql import Conflict
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import PoolMeta
@@ -22,10 +24,6 @@ from .errors import ApiError
 
 KEEP = dt.timedelta(days=7)
 KEY_MAX_LENGTH = 64
-
-
-class ConcurrentRequest(Exception):
-    "Another request holds the key: restart the transaction to replay it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +87,9 @@ class IdempotencyRecord(ModelSQL, ModelView):
         """Return the recorded Answer of key or record the one of produce()
 
         produce returns an Answer or raises ApiError."""
-        recorded = cls._find(channel_id, key)
-        if recorded:
-            return cls._replay(recorded, request_hash)
         record_id = cls._insert(channel_id, key, method, path, request_hash)
+        if record_id is None:
+            return cls._replay(cls._find(channel_id, key), request_hash)
         answer = cls._produce_in_savepoint(produce)
         cls._record_answer(record_id, answer)
         return answer
@@ -116,19 +113,18 @@ class IdempotencyRecord(ModelSQL, ModelView):
 
     @classmethod
     def _insert(cls, channel_id, key, method, path, request_hash):
+        "Return the id of the new record of key, None if it was recorded"
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        try:
-            cursor.execute(*table.insert(
-                    [table.channel, table.key, table.method, table.path,
-                        table.request_hash, table.create_uid,
-                        table.create_date],
-                    [[channel_id, key, method, path, request_hash, 0,
-                            utcnow()]],
-                    returning=[table.id]))
-        except UniqueViolation:
-            raise ConcurrentRequest(key)
-        return cursor.fetchone()[0]
+        cursor.execute(*table.insert(
+                [table.channel, table.key, table.method, table.path,
+                    table.request_hash, table.create_uid, table.create_date],
+                [[channel_id, key, method, path, request_hash, 0, utcnow()]],
+                on_conflict=Conflict(
+                    table, indexed_columns=[table.channel, table.key]),
+                returning=[table.id]))
+        inserted = cursor.fetchone()
+        return inserted[0] if inserted else None
 
     @staticmethod
     def _produce_in_savepoint(produce):
