@@ -9,15 +9,17 @@ reported DUPLICATE_POLICY), and an account issued or rejected earlier in the
 job is reported DUPLICATE_IN_FILE.
 
 Rows go through the issuance engine's quote (contract, rules, rating from
-cached plan terms); policies are written by one multi-row INSERT per chunk
-with the values, defaults and create_uid/create_date ModelSQL.create would
-write, numbered from the policy sequence in one query per chunk.
+cached plan terms); policies are written by one INSERT per chunk with the
+values, defaults and create_uid/create_date ModelSQL.create would write,
+numbered from the policy sequence in one query per chunk. The back office
+runs a job as one ir.queue task per chunk, the command line (bulk_cli) in
+its own transactions.
 """
 import csv
+import dataclasses
 import hashlib
 import io
 import json
-import dataclasses
 
 from trytond.i18n import gettext
 from trytond.model import (

@@ -170,3 +170,22 @@ def test_a_file_without_the_required_columns_fails_the_job():
 
     assert job.state == 'failed'
     assert 'id_number' in job.failure
+
+
+@with_transaction()
+def test_the_back_office_job_runs_as_queued_chunks():
+    pool = Pool()
+    Bulk = pool.get('insurance.policy.bulk')
+    Queue = pool.get('ir.queue')
+    channel = security_channel()
+    job = new_job(channel, file=FILE)
+
+    Bulk.start([job])
+    tasks = 0
+    while pending := Queue.search([('finished_at', '=', None)]):
+        for task in pending:
+            task.run()
+            tasks += 1
+
+    assert tasks == 4
+    assert (job.state, job.issued, job.rejected) == ('done', 4, 4)
