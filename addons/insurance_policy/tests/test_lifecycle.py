@@ -8,6 +8,7 @@ from trytond.modules.insurance_policy.exceptions import IssuanceError
 from trytond.modules.insurance_policy.timezone import china_today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 from .lifecycle_helpers import security_channel, security_policy
 
@@ -200,3 +201,34 @@ def test_a_cancelled_object_may_be_insured_again():
     policy.cancel_from(today(), "closing the account")
 
     assert security_policy(channel).state == 'in_force'
+
+
+def run_wizard(name, policy, state, **start):
+    "Fill the start form of the wizard name on policy and go to state"
+    Wizard = Pool().get(name, type='wizard')
+    session_id, _, _ = Wizard.create()
+    with Transaction().set_context(active_model='insurance.policy',
+            active_id=policy.id, active_ids=[policy.id]):
+        wizard = Wizard(session_id)
+        for field, value in start.items():
+            setattr(wizard.start, field, value)
+        getattr(wizard, f'transition_{state}')()
+
+
+@with_transaction()
+def test_back_office_wizards_endorse_and_cancel():
+    Plan = Pool().get('insurance.plan')
+    policy = security_policy(security_channel())
+    advanced, = Plan.search([
+            ('version', '=', policy.product_version.id),
+            ('code', '=', 'ADVANCED'),
+            ])
+
+    run_wizard('insurance.policy.endorse', policy, 'endorse',
+        plan=advanced, effective_date=today())
+    run_wizard('insurance.policy.cancel', policy, 'cancel',
+        effective_date=today(30), reason="客户来电申请退保")
+
+    assert [e.plan_after.code for e in policy.endorsements] == ['ADVANCED']
+    assert (policy.state, policy.cancellation_reason) == (
+        'cancelled', "客户来电申请退保")
