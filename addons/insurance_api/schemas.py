@@ -123,7 +123,8 @@ class BreakdownLine(ResponseModel):
         None, description="Whether the minimum premium applied")
 
 
-class Quote(ResponseModel):
+class Cover(ResponseModel):
+    "What a quote and a policy tell alike: the plan, its price and term"
     product_code: str
     plan_code: str
     premium: Money
@@ -131,6 +132,9 @@ class Quote(ResponseModel):
     sum_insured: Money
     start: Timestamp
     end: Timestamp
+
+
+class Quote(Cover):
     breakdown: list[BreakdownLine]
 
 
@@ -142,17 +146,10 @@ class PersonOut(ResponseModel):
     email: str | None = None
 
 
-class Policy(ResponseModel):
+class Policy(Cover):
     policy_no: str
     status: Literal['in_force', 'cancelled', 'expired']
-    product_code: str
     product_version: int
-    plan_code: str
-    premium: Money
-    currency: Literal['CNY']
-    sum_insured: Money
-    start: Timestamp
-    end: Timestamp
     policyholder: PersonOut
     insured: PersonOut
     risk: dict[str, RiskValue]
