@@ -70,6 +70,8 @@ class Statement(Workflow, ModelSQL, ModelView):
     progress = fields.Float("Progress", digits=(1, 2), readonly=True,
         help="The share of the build done.")
     built_at = fields.Timestamp("Built At", readonly=True)
+    build_run = fields.Integer("Build Run", readonly=True,
+        help="Counts the builds: a step of an earlier build stops.")
     issued_count = fields.Integer("Policies Issued", readonly=True)
     premium = _money_field("Premium")
     cancellation_count = fields.Integer("Cancellations", readonly=True)
@@ -171,8 +173,8 @@ class Statement(Workflow, ModelSQL, ModelView):
     def copy(cls, statements, default=None):
         "Copy only what defines a statement: it is built again"
         default = default.copy() if default is not None else {}
-        for name in FIGURES + ['build_state', 'progress', 'built_at',
-                'xlsx']:
+        for name in FIGURES + ['build_state', 'build_run', 'progress',
+                'built_at', 'xlsx']:
             default.setdefault(name, None)
         default.setdefault('fees')
         return super().copy(statements, default=default)
@@ -184,21 +186,24 @@ class Statement(Workflow, ModelSQL, ModelView):
     def build(cls, statements):
         "Build the statements in the background"
         cls._check_draft(statements)
-        cls.write(statements, {'build_state': 'queued', 'progress': 0})
         for statement in statements:
-            cls.__queue__.build_step([statement], 0)
+            statement.build_run = (statement.build_run or 0) + 1
+            statement.build_state, statement.progress = 'queued', 0
+        cls.save(statements)
+        for statement in statements:
+            cls.__queue__.build_step([statement], statement.build_run, 0)
 
     @classmethod
-    def build_step(cls, statements, index):
-        "Run step index of the build, then queue the next one"
+    def build_step(cls, statements, run, index):
+        "Run step index of the build run, then queue the next one"
         for statement in statements:
-            if statement.state != 'draft':
-                continue
+            if statement.state != 'draft' or statement.build_run != run:
+                continue  # superseded by a later build, or confirmed
             steps = statement.build_steps()
             statement.run_step(steps[index])
             statement.record_progress(index + 1, len(steps))
             if index + 1 < len(steps):
-                cls.__queue__.build_step([statement], index + 1)
+                cls.__queue__.build_step([statement], run, index + 1)
 
     @classmethod
     def build_now(cls, statements):

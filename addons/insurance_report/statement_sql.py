@@ -92,32 +92,33 @@ _DETAIL_JOINS = """
         ON version.id = line.contract_version
     JOIN insurance_contract AS contract ON contract.id = version.contract"""
 
+
+
+def _detail(columns, kind, joins=''):
+    return f"""
+        SELECT {columns}
+        {_DETAIL_JOINS}
+        {joins}
+        WHERE line.statement = %(statement)s AND line.kind = '{kind}'
+        ORDER BY line.occurred_at, line.id"""
+
+
 # The rows of each detail sheet, in the order of its columns
 DETAILS = {
-    'issue': f"""
-        SELECT p.number, product.name, plan.name, {_CONTRACT_VERSION_LABEL},
-            line.occurred_at, p.starts_at, p.ends_at, line.amount
-        {_DETAIL_JOINS}
-        WHERE line.statement = %(statement)s AND line.kind = 'issue'
-        ORDER BY line.occurred_at, line.id""",
-    'cancellation': f"""
-        SELECT p.number, product.name, plan.name, {_CONTRACT_VERSION_LABEL},
-            line.occurred_at, p.cancellation_date, line.amount
-        {_DETAIL_JOINS}
-        WHERE line.statement = %(statement)s AND line.kind = 'cancellation'
-        ORDER BY line.occurred_at, line.id""",
-    'endorsement': f"""
-        SELECT e.number, p.number, plan.name, {_CONTRACT_VERSION_LABEL},
-            line.occurred_at, e.effective_date, line.amount
-        {_DETAIL_JOINS}
-        JOIN insurance_policy_endorsement AS e ON e.id = line.record
-        WHERE line.statement = %(statement)s AND line.kind = 'endorsement'
-        ORDER BY line.occurred_at, line.id""",
-    'claim': f"""
-        SELECT c.number, p.number, plan.name, {_CONTRACT_VERSION_LABEL},
-            line.occurred_at, line.amount
-        {_DETAIL_JOINS}
-        JOIN insurance_claim AS c ON c.id = line.record
-        WHERE line.statement = %(statement)s AND line.kind = 'claim'
-        ORDER BY line.occurred_at, line.id""",
+    'issue': _detail(
+        "p.number, product.name, plan.name, "
+        f"{_CONTRACT_VERSION_LABEL}, line.occurred_at, p.starts_at, "
+        "p.ends_at, line.amount", 'issue'),
+    'cancellation': _detail(
+        "p.number, product.name, plan.name, "
+        f"{_CONTRACT_VERSION_LABEL}, line.occurred_at, p.cancellation_date, "
+        "line.amount", 'cancellation'),
+    'endorsement': _detail(
+        f"e.number, p.number, plan.name, {_CONTRACT_VERSION_LABEL}, "
+        "line.occurred_at, e.effective_date, line.amount", 'endorsement',
+        "JOIN insurance_policy_endorsement AS e ON e.id = line.record"),
+    'claim': _detail(
+        f"c.number, p.number, plan.name, {_CONTRACT_VERSION_LABEL}, "
+        "line.occurred_at, line.amount", 'claim',
+        "JOIN insurance_claim AS c ON c.id = line.record"),
     }

@@ -9,24 +9,18 @@ _CHINA_DAY = "({} + INTERVAL '8 hours')::date"
 
 FIRST_ISSUE = "SELECT MIN(issued_at) FROM insurance_policy"
 
-TOUCHED_DAYS = f"""
-    SELECT day FROM (
-        SELECT {_CHINA_DAY.format('issued_at')} AS day
-        FROM insurance_policy WHERE issued_at >= %(since)s
-        UNION
-        SELECT {_CHINA_DAY.format('cancelled_at')}
-        FROM insurance_policy WHERE cancelled_at >= %(since)s
-        UNION
-        SELECT {_CHINA_DAY.format('created_at')}
-        FROM insurance_policy_endorsement WHERE created_at >= %(since)s
-        UNION
-        SELECT {_CHINA_DAY.format('filed_at')}
-        FROM insurance_claim WHERE filed_at >= %(since)s
-        UNION
-        SELECT {_CHINA_DAY.format('paid_at')}
-        FROM insurance_claim WHERE paid_at >= %(since)s
-        ) AS touched
-    ORDER BY day"""
+# The stamps of the facts, and their tables
+STAMPS = [
+    ('issued_at', 'insurance_policy'),
+    ('cancelled_at', 'insurance_policy'),
+    ('created_at', 'insurance_policy_endorsement'),
+    ('filed_at', 'insurance_claim'),
+    ('paid_at', 'insurance_claim'),
+    ]
+TOUCHED_DAYS = ' UNION '.join(
+    f"SELECT {_CHINA_DAY.format(stamp)} AS day FROM {table} "
+    f"WHERE {stamp} >= %(since)s"
+    for stamp, table in STAMPS) + ' ORDER BY day'
 
 MEASURES = ['policies_issued', 'premium', 'cancellations', 'refunds',
     'claims_reported', 'claims_paid', 'paid_amount']

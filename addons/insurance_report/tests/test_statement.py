@@ -187,3 +187,26 @@ def test_build_runs_in_the_queue_step_by_step():
     assert (statement.build_state, statement.net_amount) == (
         'done', D('80.78'))
     assert statement.xlsx
+
+
+@with_transaction()
+def test_a_new_build_stops_the_one_running():
+    pool = Pool()
+    Statement = pool.get('insurance.statement')
+    Queue = pool.get('ir.queue')
+    channel, _, _ = march_of_two_contract_versions()
+    confirmed(channel, '2026-02')
+    statement = create_statement(channel, '2026-03')
+
+    Statement.build([statement])
+    first, = statement_tasks()
+    first.run()  # the first build has cleared, then comes a second one
+    Queue.delete([first])
+    Statement.build([statement])
+    while tasks := statement_tasks():
+        tasks[0].run()
+        Queue.delete(tasks)
+
+    statement = Statement(statement.id)
+    assert (statement.build_run, statement.issued_count) == (2, 4)
+    assert statement.net_amount == D('80.78')
