@@ -288,7 +288,11 @@ class ChunkIssuer:
     "Quotes the lines of a job's chunk, then stores them"
 
     def __init__(self, job):
-        self.job = job
+        # Read once per chunk, not once per row
+        self.job_id = job.id
+        self.channel_id = job.channel.id
+        self.product_code = job.product.code
+        self.effective_date = job.effective_date
 
     def quote(self, lines, batch, also_seen):
         "Fill batch with the policies and rejections of lines"
@@ -307,13 +311,13 @@ class ChunkIssuer:
         for (line, quotation), number in zip(
                 quoted, next_numbers(len(quoted))):
             values = issuance.policy_values(quotation, None, number=number)
-            values['bulk'] = self.job.id
+            values['bulk'] = self.job_id
             batch.policies.append((line.number, values))
 
     def quote_line(self, line, seen):
         "The Quotation of line or raise RowError or IssuanceError"
-        application = bulk_file.application_of(line,
-            self.job.product.code, self.job.effective_date)
+        application = bulk_file.application_of(
+            line, self.product_code, self.effective_date)
         account_id = line.account_id
         if account_id in seen:
             raise bulk_file.RowError('DUPLICATE_IN_FILE', gettext(
@@ -321,7 +325,7 @@ class ChunkIssuer:
                     account=account_id))
         seen.add(account_id)
         return issuance.quote(
-            self.job.channel.id, application, operation='issue')
+            self.channel_id, application, operation='issue')
 
     def accounts_seen(self, accounts):
         "The accounts of the job already issued or rejected"
@@ -332,10 +336,10 @@ class ChunkIssuer:
         accounts = list(accounts)
         cursor = Transaction().connection.cursor()
         cursor.execute(*(policy.select(policy.external_reference,
-                    where=(policy.bulk == self.job.id)
+                    where=(policy.bulk == self.job_id)
                     & policy.external_reference.in_(accounts))
                 | rejection.select(rejection.account_id,
-                    where=(rejection.bulk == self.job.id)
+                    where=(rejection.bulk == self.job_id)
                     & rejection.account_id.in_(accounts))))
         return {account for account, in cursor}
 
@@ -351,7 +355,7 @@ class ChunkIssuer:
             for number, values in batch.policies
             if values['external_reference'] not in inserted]
         rejections = sorted(batch.rejections + duplicates)
-        Rejection.save([Rejection(bulk=self.job, line=line,
+        Rejection.save([Rejection(bulk=self.job_id, line=line,
                     account_id=account[:64], code=code, message=message)
                 for line, account, code, message in rejections])
         return len(inserted), len(rejections)
