@@ -14,8 +14,7 @@ MENUS = {
     'insurance_admin': {
         'insurance_product.menu_product', 'insurance_channel.menu_channel',
         'insurance_policy.menu_policy', 'insurance_claim.menu_claim',
-        'insurance_report.menu_statement', 'insurance_api.menu_api',
-        'insurance_product.menu_configuration'},
+        'insurance_report.menu_statement', 'insurance_api.menu_api'},
     'underwriter': {
         'insurance_product.menu_product', 'insurance_policy.menu_policy'},
     'business': {
