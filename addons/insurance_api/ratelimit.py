@@ -1,13 +1,13 @@
 """Per-channel rate limit: a token bucket per channel in each process.
 
 gunicorn's sync workers share no memory, and a shared counter (a database
-row or an external store) would add a round trip to every request. The
-kernel spreads connections about evenly over the workers, so each process
-grants its share: the channel's rate divided by the number of workers
-(GUNICORN_WORKERS, defaulting like config/gunicorn.conf.py to 2 per core).
-The burst allowed is one second's worth of requests. A client hammering a
-single keep-alive connection reaches one worker and is limited at its
-share, which errs on the safe side.
+row or an external store) would add a round trip to every request. Sync
+workers close the connection after each request, so the kernel spreads the
+requests about evenly over the workers: each process grants its share, the
+channel's rate divided by the number of workers (GUNICORN_WORKERS,
+defaulting like config/gunicorn.conf.py to 2 per core). The burst allowed
+is one second's worth of requests. A channel may thus see 429 slightly
+before its exact rate when the spread is uneven, never much after it.
 """
 import functools
 import math
