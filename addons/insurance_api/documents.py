@@ -2,6 +2,8 @@
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
+from sql.operators import Exists
+
 from trytond.modules.insurance_policy.issuance import Application, Person
 from trytond.modules.insurance_policy.timezone import in_china
 from trytond.pool import Pool
@@ -71,7 +73,8 @@ def policy_document(policy):
         insured=person_document(row, 'insured'),
         risk=json_value(row['risk']) or {},
         issued_at=in_china(row['issued_at']),
-        endorsements=[endorsement_summary(e) for e in endorsements_of(policy)],
+        endorsements=[endorsement_summary(e)
+            for e in (endorsements_of(policy) if row['endorsed'] else [])],
         renewed_from=row['renewed_from_number'],
         renewed_to=row['renewed_to_number'],
         refund=None if row['refund'] is None else money(row['refund']))
@@ -89,6 +92,7 @@ def policy_row(policy_id):
     version = pool.get('insurance.product.version').__table__()
     plan = pool.get('insurance.plan').__table__()
     previous, renewal = Policy.__table__(), Policy.__table__()
+    endorsement = pool.get('insurance.policy.endorsement').__table__()
     columns = {name: getattr(policy, name) for name in POLICY_COLUMNS}
     columns.update({
             'product_code': product.code,
@@ -96,6 +100,8 @@ def policy_row(policy_id):
             'plan_code': plan.code,
             'renewed_from_number': previous.number,
             'renewed_to_number': renewal.number,
+            'endorsed': Exists(endorsement.select(endorsement.id,
+                    where=endorsement.policy == policy.id)),
             })
     query = (policy
         .join(product, condition=policy.product == product.id)
@@ -117,10 +123,6 @@ def json_value(value):
 def endorsements_of(policy):
     Endorsement = Pool().get('insurance.policy.endorsement')
     return Endorsement.search([('policy', '=', policy.id)])
-
-
-def number_of(policy):
-    return policy.number if policy else None
 
 
 def endorsement_summary(endorsement):
