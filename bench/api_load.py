@@ -16,14 +16,27 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault(
+    'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
 
 from tests.server import (  # noqa: E402
-    drop_database, install_demo_database, running_server)
+    database_uri, drop_database, install_demo_database, running_server)
 
 ISSUES_PER_USER = 0.5
-COLUMNS = ['Request Count', 'Failure Count', 'Requests/s', '50%', '95%', '99%', 'Max']
+COLUMNS = [
+    'Request Count', 'Failure Count', 'Requests/s', '50%', '95%', '99%',
+    'Max Response Time']
+
+
+def lift_rate_limit(database, channel_code='TAOMALL'):
+    "The demo channel's 50 requests/s would answer 429 before the server tires"
+    with psycopg.connect(database_uri() + database, autocommit=True) as db:
+        db.execute('UPDATE insurance_channel SET rate_limit = 100000 '
+            'WHERE code = %s', (channel_code,))
 
 
 def run_locust(base_url, issue_rate, duration, with_claims, folder):
@@ -62,6 +75,7 @@ def main():
 
     database = f'insurance_bench_{os.getpid()}'
     install_demo_database(database)
+    lift_rate_limit(database)
     table = [
         '| issues/s | endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |',
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']

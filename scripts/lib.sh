@@ -75,6 +75,14 @@ ensure_sao() {
     (cd "$sao" && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund --loglevel=error)
 }
 
+ensure_swagger_ui() {
+    local folder=$ROOT/addons/insurance_api/static
+    [ -f "$folder/node_modules/swagger-ui-dist/swagger-ui-bundle.js" ] && return 0
+    ensure_node
+    log "Installing Swagger UI (partner API documentation page) from npm"
+    npm install --prefix "$folder" --no-audit --no-fund --no-save --loglevel=error swagger-ui-dist@5.35.0
+}
+
 http_ok() {
     python3 - "$1" <<'PY'
 import sys, urllib.request

@@ -12,6 +12,7 @@ mkdir -p "$STAMP_DIR"
 ensure_postgresql
 ensure_venv
 ensure_sao
+ensure_swagger_ui
 
 modules_fingerprint() {
     (cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.cfg' -o -name '*.po' \) \

@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_postgresql
 ensure_venv
 ensure_sao
+ensure_swagger_ui
 command -v chromium >/dev/null || apt_install chromium
 
 drop_test_databases() {
