@@ -1,7 +1,6 @@
-"""A fresh database with the demo data and the fixtures of seed.py, served
-by a real gunicorn; both dropped at the end of the session."""
+"""The demo database and gunicorn of tests/conftest.py, with the channels
+of seed.py added for the API tests."""
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -10,8 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ..server import (
-    drop_database, install_demo_database, running_server, server_environment)
+from ..server import server_environment
 
 # scripts/demo_data.py installs these fixed keys in demo databases
 DEMO_KEYS = {
@@ -22,13 +20,9 @@ SEED = Path(__file__).with_name('seed.py')
 
 
 @pytest.fixture(scope='session')
-def api_database():
-    name = f'insurance_apitest_{os.getpid()}'
-    install_demo_database(name)
-    try:
-        yield name
-    finally:
-        drop_database(name)
+def api_database(demo_database):
+    "The API tests share the demo database of tests/conftest.py"
+    return demo_database
 
 
 @pytest.fixture(scope='session')
@@ -40,9 +34,9 @@ def api_keys(api_database):
 
 
 @pytest.fixture(scope='session')
-def api_server(api_database, api_keys):
-    with running_server(api_database, workers=2) as base_url:
-        yield base_url
+def api_server(demo_server, api_keys):
+    "The demo server, once the API tests' channels are seeded"
+    return demo_server
 
 
 class Client:
