@@ -265,6 +265,10 @@ class Statement(Workflow, ModelSQL, ModelView):
         Fee.delete(self.fees)
         cursor = Transaction().connection.cursor()
         cursor.execute(sql.CLEAR, {'statement': self.id})
+        # Confirming a month adds a million lines in one go: without fresh
+        # statistics PostgreSQL would hash them all for every window taken
+        # in, instead of probing them by index.
+        cursor.execute(sql.ANALYZE_LINES)
 
     def _take_in(self, kind, start, end):
         transaction = Transaction()
@@ -306,8 +310,11 @@ class Statement(Workflow, ModelSQL, ModelView):
         return fees
 
     def _export(self):
-        self.xlsx = statement_workbook(self)
-        self.save()
+        # Written as binary: the ORM would send it as hex text, twice its
+        # size, and the file of a large month is tens of megabytes.
+        cursor = Transaction().connection.cursor()
+        cursor.execute(sql.SAVE_XLSX, {
+                'xlsx': statement_workbook(self), 'statement': self.id})
 
     # Workflow
 

@@ -39,6 +39,12 @@ SOURCES = {
 CLEAR = """
     DELETE FROM insurance_statement_line WHERE statement = %(statement)s"""
 
+ANALYZE_LINES = "ANALYZE insurance_statement_line"
+
+SAVE_XLSX = """
+    UPDATE insurance_statement SET xlsx = %(xlsx)b
+    WHERE id = %(statement)s"""
+
 TAKE_IN = """
     INSERT INTO insurance_statement_line (create_uid, create_date,
         statement, kind, record, policy, contract_version, occurred_at,

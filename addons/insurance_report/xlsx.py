@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import xlsxwriter
 
-from trytond.modules.insurance_policy.timezone import in_china
+from trytond.modules.insurance_policy.timezone import CHINA
 
 FORMATS = {
     'text': None,
@@ -19,6 +19,7 @@ FORMATS = {
     'date': {'num_format': 'yyyy-mm-dd'},
     'timestamp': {'num_format': 'yyyy-mm-dd hh:mm:ss'},
     }
+CHINA_OFFSET = CHINA.utcoffset(None)
 WIDTHS = {
     'text': 22, 'integer': 12, 'money': 14, 'rate': 10, 'date': 12,
     'timestamp': 20,
@@ -63,9 +64,11 @@ class Sheet:
 
     def __init__(self, worksheet, columns, formats, header_format):
         self._worksheet = worksheet
-        self._columns = columns
-        self._formats = [formats.get(c.kind) for c in columns]
+        self._width = len(columns)
         self._rows = 0
+        # One writer per column, chosen once: a sheet has a million rows
+        self._writers = [cell_writer(worksheet, c.kind, formats.get(c.kind))
+            for c in columns]
         for index, column in enumerate(columns):
             worksheet.set_column(index, index, WIDTHS[column.kind])
         worksheet.write_row(0, 0, [c.header for c in columns], header_format)
@@ -73,8 +76,10 @@ class Sheet:
 
     def write(self, values):
         self._rows += 1
-        for index, (column, value) in enumerate(zip(self._columns, values)):
-            self._write_cell(index, column.kind, value)
+        row = self._rows
+        for index, (write, value) in enumerate(zip(self._writers, values)):
+            if value is not None:
+                write(row, index, value)
 
     def write_all(self, rows):
         for values in rows:
@@ -82,21 +87,20 @@ class Sheet:
         return self
 
     def close(self):
-        self._worksheet.autofilter(
-            0, 0, self._rows, len(self._columns) - 1)
+        self._worksheet.autofilter(0, 0, self._rows, self._width - 1)
 
-    def _write_cell(self, index, kind, value):
-        worksheet, row, cell_format = (
-            self._worksheet, self._rows, self._formats[index])
-        if value is None:
-            worksheet.write_blank(row, index, None, cell_format)
-        elif kind in {'integer', 'money', 'rate'}:
-            worksheet.write_number(row, index, float(value), cell_format)
-        elif kind == 'timestamp':
-            # Stored as naive UTC, read by staff in China
-            worksheet.write_datetime(row, index,
-                in_china(value).replace(tzinfo=None), cell_format)
-        elif kind == 'date':
-            worksheet.write_datetime(row, index, value, cell_format)
-        else:
-            worksheet.write_string(row, index, str(value))
+
+def cell_writer(worksheet, kind, cell_format):
+    "The function writing a value of kind into a cell of worksheet"
+    if kind in {'integer', 'money', 'rate'}:
+        return lambda row, column, value: worksheet.write_number(
+            row, column, float(value), cell_format)
+    if kind == 'timestamp':
+        # Stored as naive UTC, read by staff in China
+        return lambda row, column, value: worksheet.write_datetime(
+            row, column, value + CHINA_OFFSET, cell_format)
+    if kind == 'date':
+        return lambda row, column, value: worksheet.write_datetime(
+            row, column, value, cell_format)
+    return lambda row, column, value: worksheet.write_string(
+        row, column, str(value))
