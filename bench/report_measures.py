@@ -134,15 +134,25 @@ def build_statement(channel_code, period):
                 'channel': channel.id, 'period': period}])
     Statement.build_now([statement])
     seconds = time.perf_counter() - start
+    rss_built = peak_rss_mb()  # before reading the file back to report it
+    statement, = Statement.browse([statement.id])
     print(f'statement {channel_code} {period}: '
         f'{statement.issued_count} policies, '
         f'{statement.cancellation_count} cancellations, '
         f'{statement.endorsement_count} endorsements, '
         f'{statement.claim_count} claims, net {statement.net_amount}; '
-        f'XLSX {len(statement.xlsx) / 2**20:.1f} MiB')
+        f'XLSX {xlsx_size(statement) / 2**20:.1f} MiB')
     print(f'built and exported in {seconds:.1f} s; peak RSS '
-        f'{peak_rss_mb():.0f} MB (before the build {rss_before:.0f} MB)')
+        f'{rss_built:.0f} MB (before the build {rss_before:.0f} MB)')
     Transaction().rollback()
+
+
+def xlsx_size(statement):
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT octet_length(xlsx) FROM insurance_statement '
+        'WHERE id = %s', (statement.id,))
+    return cursor.fetchone()[0]
 
 
 def peak_rss_mb():
