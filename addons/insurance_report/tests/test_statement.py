@@ -156,29 +156,34 @@ def test_period_is_a_month():
         create_statement(channel, '2026-13')
 
 
-def statement_tasks():
-    "The next task of the queue building a statement, as the worker would"
+def run_statement_task():
+    """Run the next task of the queue building a statement, as the worker
+    would; return whether there was one"""
     Queue = Pool().get('ir.queue')
-    return [task for task in Queue.search([('finished_at', '=', None)])
-        if task.data['model'] == 'insurance.statement'][:1]
+    tasks = [task for task in Queue.search([('finished_at', '=', None)])
+        if task.data['model'] == 'insurance.statement']
+    if tasks:
+        tasks[0].run()
+        Queue.delete(tasks[:1])
+    return bool(tasks)
+
+
+def draft_march():
+    "The draft statement of March, February being confirmed"
+    channel, _, _ = march_of_two_contract_versions()
+    confirmed(channel, '2026-02')
+    return create_statement(channel, '2026-03')
 
 
 @with_transaction()
 def test_build_runs_in_the_queue_step_by_step():
-    pool = Pool()
-    Statement = pool.get('insurance.statement')
-    Queue = pool.get('ir.queue')
-    channel, _, _ = march_of_two_contract_versions()
-    confirmed(channel, '2026-02')
-    statement = create_statement(channel, '2026-03')
+    Statement = Pool().get('insurance.statement')
+    statement = draft_march()
 
     Statement.build([statement])
     assert (statement.build_state, statement.progress) == ('queued', 0)
     progress = []
-    while tasks := statement_tasks():
-        task, = tasks
-        task.run()
-        Queue.delete([task])
+    while run_statement_task():
         progress.append(Statement(statement.id).progress)
 
     statement = Statement(statement.id)
@@ -191,21 +196,14 @@ def test_build_runs_in_the_queue_step_by_step():
 
 @with_transaction()
 def test_a_new_build_stops_the_one_running():
-    pool = Pool()
-    Statement = pool.get('insurance.statement')
-    Queue = pool.get('ir.queue')
-    channel, _, _ = march_of_two_contract_versions()
-    confirmed(channel, '2026-02')
-    statement = create_statement(channel, '2026-03')
+    Statement = Pool().get('insurance.statement')
+    statement = draft_march()
 
     Statement.build([statement])
-    first, = statement_tasks()
-    first.run()  # the first build has cleared, then comes a second one
-    Queue.delete([first])
+    run_statement_task()  # the first build has cleared
     Statement.build([statement])
-    while tasks := statement_tasks():
-        tasks[0].run()
-        Queue.delete(tasks)
+    while run_statement_task():
+        pass
 
     statement = Statement(statement.id)
     assert (statement.build_run, statement.issued_count) == (2, 4)
