@@ -108,8 +108,9 @@ def mark_months_before_as_stated(channel, period):
     from trytond.pool import Pool
     Statement = Pool().get('insurance.statement')
     month_start, _ = month_bounds(period)
-    before = (month_start - dt.timedelta(days=1) + dt.timedelta(hours=8)
-        ).strftime('%Y-%m')
+    last_day_before = (month_start + dt.timedelta(hours=8)  # in China
+        - dt.timedelta(days=1))
+    before = f'{last_day_before:%Y-%m}'
     if Statement.search([('channel', '=', channel.id),
                 ('period', '=', before)]):
         return

@@ -16,7 +16,6 @@ Premiums and breakdowns come from the real rating engine, run once per
 risk profile; numbers, ids and times are those the sequences and the clock
 would have given, in the order the business happened.
 """
-import calendar
 import datetime as dt
 import json
 import random
@@ -47,7 +46,8 @@ RETURN_RISKS = [
         ('1299.00', 2)]
     for band, band_weight in [('A', 3), ('B', 5), ('C', 2)]
     for weight in [category_weight * amount_weight * band_weight]]
-THEFT_RISKS = [({'account_tier': 'standard'}, 9), ({'account_tier': 'gold'}, 1)]
+THEFT_RISKS = [
+    ({'account_tier': 'standard'}, 9), ({'account_tier': 'gold'}, 1)]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAMES = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军",
     "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞"]

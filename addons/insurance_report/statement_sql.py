@@ -99,7 +99,6 @@ _DETAIL_JOINS = """
     JOIN insurance_contract AS contract ON contract.id = version.contract"""
 
 
-
 def _detail(columns, kind, joins=''):
     return f"""
         SELECT {columns}

@@ -107,7 +107,8 @@ def test_loss_ratio_is_paid_over_premium():
     some_business()
     refresh()
     with Transaction().set_context(period='month'):
-        april, = Statistics.search([('period_start', '=', dt.date(2026, 4, 1))])
+        april, = Statistics.search(
+            [('period_start', '=', dt.date(2026, 4, 1))])
     # 12.00 / (1.20 + 2.40 + 0.30)
     assert april.loss_ratio == D('3.0769')
 
