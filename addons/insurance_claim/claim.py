@@ -174,6 +174,7 @@ class Claim(Workflow, ModelSQL, ModelView):
                     where=(t.state == 'submitted')
                     & (t.line == 'return_shipping')),
                 Index(t, (t.state, Index.Equality(cardinality='low'))),
+                Index(t, (t.paid_at, Index.Range()), where=t.paid_at != Null),
                 })
         cls._order = [('filed_at', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {

@@ -8,8 +8,10 @@ claims module answers has_paid_claim().
 """
 from decimal import Decimal
 
+from sql import Null
+
 from trytond.i18n import gettext
-from trytond.model import ModelView, Workflow, fields
+from trytond.model import Index, ModelView, Workflow, fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -31,6 +33,14 @@ class Policy(metaclass=PoolMeta):
     refund = fields.Numeric(
         "Refund", digits=MONEY_DIGITS, readonly=True,
         help="The unearned premium returned at cancellation.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # Statements collect the cancellations of a month.
+        cls._sql_indexes.add(Index(t, (t.cancelled_at, Index.Range()),
+                where=t.cancelled_at != Null))
 
     def has_paid_claim(self):
         """Tell whether a claim was paid on the policy

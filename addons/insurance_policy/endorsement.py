@@ -62,7 +62,10 @@ class Endorsement(ModelSQL, ModelView):
             ('number_unique', Unique(t, t.number),
                 'insurance_policy.msg_endorsement_number_unique'),
             ]
-        cls._sql_indexes.add(Index(t, (t.policy, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.policy, Index.Equality())),
+                Index(t, (t.created_at, Index.Range())),
+                })
         cls._order = [('policy', 'ASC'), ('created_at', 'ASC'), ('id', 'ASC')]
 
     @classmethod

@@ -1,6 +1,7 @@
 """The policy (保单): what was issued to whom, on which terms, for when."""
 import json
 
+from sql.conditionals import Coalesce
 from sql.operators import Equal
 
 from trytond.model import (
@@ -111,10 +112,11 @@ class Policy(Workflow, ModelSQL, ModelView):
                 Index(t, (t.channel, Index.Equality()),
                     (t.issued_at, Index.Range())),
                 Index(t, (t.policyholder_name, Index.Similarity())),
-                Index(t, (t.policyholder_phone, Index.Equality())),
+                # trytond compares an optional Char as COALESCE(column, '')
+                Index(t, (Coalesce(t.policyholder_phone, ''), Index.Equality())),
                 Index(t, (t.policyholder_id_number, Index.Equality())),
                 Index(t, (t.insured_name, Index.Similarity())),
-                Index(t, (t.insured_phone, Index.Equality())),
+                Index(t, (Coalesce(t.insured_phone, ''), Index.Equality())),
                 Index(t, (t.insured_id_number, Index.Equality())),
                 Index(t, (t.external_reference, Index.Equality())),
                 })

@@ -1,5 +1,5 @@
 """The claims API tests run on the API tests' database and gunicorn
-(tests/api/conftest.py), with a trytond-worker adjudicating claims and
+(tests/conftest.py), with a trytond-worker adjudicating claims and
 delivering callbacks, and a real HTTP receiver of the callbacks."""
 import json
 import subprocess
@@ -11,8 +11,7 @@ import pytest
 
 from trytond.modules.insurance_claim.tests.receiver import Receiver
 
-from ..api.conftest import (  # noqa: F401
-    Client, api_database, api_keys, api_server, client_of)
+from ..client import Client
 from ..server import BIN, server_environment
 
 SEED = Path(__file__).with_name('seed.py')
