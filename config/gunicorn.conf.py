@@ -7,6 +7,13 @@ are preloaded from TRYTOND_DATABASE_NAMES before the workers fork.
 import multiprocessing
 import os
 
+# Clear caches in every worker as soon as a change commits (PostgreSQL
+# LISTEN/NOTIFY) rather than every 300 s: staff edits of contracts and plans
+# reach the API at once, and workers may keep their snapshots long. Set here,
+# not in trytond.conf, because the listener's connection would keep the test
+# harness from dropping its databases.
+os.environ.setdefault('TRYTOND_CACHE__CLEAN_TIMEOUT', '0')
+
 bind = os.environ.get('INSURANCE_BIND', '127.0.0.1:8000')
 workers = int(os.environ.get(
         'GUNICORN_WORKERS', 2 * multiprocessing.cpu_count()))
@@ -21,3 +28,9 @@ max_requests = 20000
 max_requests_jitter = 2000
 accesslog = os.environ.get('GUNICORN_ACCESSLOG') or None
 errorlog = '-'
+
+
+def post_worker_init(worker):
+    "Fill the worker's caches of contracts and plans before it serves"
+    from trytond.modules.insurance_api.warmup import warm_up
+    warm_up()

@@ -1,10 +1,10 @@
 """What a channel may sell of a product now: a cached snapshot of its
 contract version, so that quoting and issuing read no contract per call.
 
-The cache is cleared in this process on any change of a channel, contract,
-contract version or product version; other processes see the change within
-CACHE_DURATION (trytond synchronises caches between processes only every
-[cache] clean_timeout).
+The cache is cleared on any change of a channel, contract, contract version
+or product version, in every gunicorn worker at once ([cache] clean_timeout = 0 is set by
+config/gunicorn.conf.py); CACHE_DURATION bounds the staleness where caches
+are only synchronised every clean_timeout seconds.
 """
 import datetime as dt
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from trytond.pool import Pool, PoolMeta
 
 from .cache import cleared_on_change
 
-CACHE_DURATION = dt.timedelta(seconds=10)
+CACHE_DURATION = dt.timedelta(minutes=5)
 NO_CONTRACT = 'none'
 
 _sale_terms = Cache(
