@@ -48,15 +48,25 @@ prepare_database() {
 run_services() {
     local pids=()
     stop() {
-        trap - INT TERM EXIT
+        # A second Ctrl-C must not cut the stopping short.
+        trap '' INT TERM
+        trap - EXIT
         log "Stopping"
-        kill "${pids[@]}" 2>/dev/null || true
+        # Each service runs in its own session: signal the whole group, so
+        # trytond-worker's and trytond-cron's child processes stop too, and
+        # kill what still runs after a grace period.
+        for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+        for _ in $(seq 20); do
+            pgrep -g "$(IFS=,; echo "${pids[*]}")" >/dev/null || break
+            sleep 0.5
+        done
+        for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
         wait 2>/dev/null || true
     }
     trap stop INT TERM EXIT
-    gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
-    trytond-worker -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
-    trytond-cron -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    setsid gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
+    setsid trytond-worker -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    setsid trytond-cron -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
     wait_for_http "http://${INSURANCE_BIND:-127.0.0.1:8000}/api/v1/health"
     print_welcome
     wait -n "${pids[@]}"

@@ -2,6 +2,8 @@
 (tests/conftest.py), with a trytond-worker adjudicating claims and
 delivering callbacks, and a real HTTP receiver of the callbacks."""
 import json
+import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -45,11 +47,12 @@ def claims_keys(api_database, api_keys, receiver):
 def worker(api_database, claims_keys):
     "trytond-worker running the queue: adjudications and deliveries"
     process = subprocess.Popen([BIN / 'trytond-worker', '-d', api_database],
-        env=server_environment(api_database))
+        env=server_environment(api_database), start_new_session=True)
     try:
         yield process
     finally:
-        process.terminate()
+        # trytond-worker runs its tasks in child processes: end them all.
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
 
 
