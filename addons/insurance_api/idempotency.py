@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sql import Conflict
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
@@ -55,7 +56,7 @@ def utcnow():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-class IdempotencyRecord(ModelSQL, ModelView):
+class IdempotencyRecord(WorkflowGuard, ModelSQL, ModelView):
     "API Idempotency Record"
     __name__ = 'insurance.api.idempotency'
 

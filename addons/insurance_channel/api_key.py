@@ -7,9 +7,10 @@ from sql import Null
 from trytond.backend import DatabaseOperationalError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import ApiKeyError
@@ -40,7 +41,7 @@ def looks_like_key(raw_key):
         and len(raw_key) <= KEY_MAX_LENGTH)
 
 
-class ApiKey(Workflow, ModelSQL, ModelView):
+class ApiKey(WorkflowGuard, Workflow, ModelSQL, ModelView):
     __name__ = 'insurance.channel.api_key'
     __string__ = "Channel API Key"
 
@@ -104,12 +105,16 @@ class ApiKey(Workflow, ModelSQL, ModelView):
             raise ApiKeyError(gettext(
                     'insurance_channel.msg_api_key_malformed',
                     prefix=KEY_PREFIX))
-        api_key, = cls.create([{
-                    'channel': channel.id,
-                    'name': name,
-                    'prefix': raw_key[:VISIBLE_PREFIX_LENGTH],
-                    'key_hash': hash_key(raw_key),
-                    }])
+        # Whoever may create keys registers one; its channel, prefix and
+        # hash are set here, never by the caller
+        Pool().get('ir.model.access').check(cls.__name__, 'create')
+        with without_check_access():
+            api_key, = cls.create([{
+                        'channel': channel.id,
+                        'name': name,
+                        'prefix': raw_key[:VISIBLE_PREFIX_LENGTH],
+                        'key_hash': hash_key(raw_key),
+                        }])
         return api_key
 
     @classmethod

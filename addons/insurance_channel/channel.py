@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pyson import Eval
 
 from .exceptions import ChannelValidationError
@@ -32,7 +33,7 @@ def parse_address(address):
     return ip
 
 
-class Channel(Workflow, ModelSQL, ModelView):
+class Channel(WorkflowGuard, Workflow, ModelSQL, ModelView):
     __name__ = 'insurance.channel'
 
     code = fields.Char(
@@ -50,9 +51,16 @@ class Channel(Workflow, ModelSQL, ModelView):
     callback_url = fields.Char(
         "Callback URL", strip=True,
         help="Where claim events are posted (http or https).")
+    # Nobody reads or searches the stored secret over RPC (a search is an
+    # oracle, one prefix at a time); administrators see it through
+    # webhook_secret_shown, which cannot be searched nor sorted.
     webhook_secret = fields.Char(
         "Webhook Secret", readonly=True, strip=False,
         help="Signs the callbacks (HMAC-SHA256); generated on creation.")
+    webhook_secret_shown = fields.Function(fields.Char(
+            "Webhook Secret",
+            help="Signs the callbacks (HMAC-SHA256); generated on creation."),
+        'get_webhook_secret_shown')
     ip_allowlist = fields.Text(
         "IP Allowlist",
         help="One IP address or CIDR network per line.\n"
@@ -118,6 +126,9 @@ class Channel(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_settlement(cls):
         return 'monthly'
+
+    def get_webhook_secret_shown(self, name):
+        return self.webhook_secret
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -6,6 +6,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import without_check_access
@@ -69,7 +70,7 @@ class ContractTerms:
             }
 
 
-class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
+class Contract(WorkflowGuard, ContractTerms, Workflow, ModelSQL, ModelView):
     __name__ = 'insurance.contract'
     __string__ = "Channel Contract"
 
@@ -358,7 +359,7 @@ class ContractPlan(ModelSQL):
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')
 
 
-class ContractVersion(ContractTerms, ModelSQL, ModelView):
+class ContractVersion(WorkflowGuard, ContractTerms, ModelSQL, ModelView):
     """The terms of a contract from effective_from until effective_to (none
     while current). Policies point at the version they were issued under."""
     __name__ = 'insurance.contract.version'

@@ -23,6 +23,7 @@ from sql.operators import Exists
 from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.insurance_policy.timezone import in_china, utcnow
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -67,7 +68,7 @@ def payload(event_id, occurred_at, claim, previous_status):
         }
 
 
-class CallbackEvent(ModelSQL, ModelView):
+class CallbackEvent(WorkflowGuard, ModelSQL, ModelView):
     "Claim Callback Event"
     __name__ = 'insurance.callback.event'
     __access__ = {'claim'}

@@ -16,9 +16,10 @@ from trytond.model import (
     Check, Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.modules.insurance_policy.timezone import (
     china_midnight, china_today, utcnow)
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .claim_log import Change, changes_of_write
 from .exceptions import ClaimError, ClaimValidationError
@@ -72,7 +73,7 @@ def merged_details(details, patch):
     return merged
 
 
-class Claim(Workflow, ModelSQL, ModelView):
+class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
     "Insurance Claim"
     __name__ = 'insurance.claim'
     _rec_name = 'number'
@@ -265,7 +266,9 @@ class Claim(Workflow, ModelSQL, ModelView):
         return (self.details or {}).get(name)
 
     @classmethod
+    @without_check_access
     def set_detail(cls, claims, name, value):
+        # details is readonly: the claim's own setter writes it
         cls.write_each(claims, lambda claim: {
                 'details': merged_details(
                     claim.details, {name: value or None}),
@@ -445,17 +448,27 @@ class Claim(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('paid')
     def pay(cls, claims):
+        cls.lock_policies(claims)
+        now = utcnow()
         for claim in claims:
             claim.check_amount(claim.approved_amount)
             if not claim.payment_reference:
                 raise ClaimValidationError(gettext(
                         'insurance_claim.msg_claim_payment_reference_required',
                         claim=claim.number))
-        now = utcnow()
-        cls.write_each(claims, lambda claim: {
-                'paid_amount': claim.approved_amount,
-                'paid_at': now,
-                })
+            # One by one: each payment lowers what remains for the next
+            cls.write([claim], {
+                    'paid_amount': claim.approved_amount,
+                    'paid_at': now,
+                    })
+
+    @classmethod
+    def lock_policies(cls, claims):
+        """Lock the claims' policies: two payments on one policy are checked
+        against its remaining sum insured one after the other"""
+        Policy = Pool().get('insurance.policy')
+        for policy in sorted({c.policy for c in claims}, key=lambda p: p.id):
+            Policy.locked(policy)
 
     def check_amount(self, amount):
         "Refuse to pay more than what remains of the policy's sum insured"
@@ -463,7 +476,8 @@ class Claim(Workflow, ModelSQL, ModelView):
             raise ClaimValidationError(gettext(
                     'insurance_claim.msg_claim_amount_required',
                     claim=self.number))
-        remaining = self.remaining_sum_insured
+        # Computed afresh, not the cached remaining_sum_insured
+        remaining = self.get_remaining_sum_insured([self], None)[self.id]
         if amount > remaining:
             raise ClaimValidationError(gettext(
                     'insurance_claim.msg_claim_amount_exceeds_remaining',

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from trytond.model import Index, Model, ModelSQL, ModelView, fields
 from trytond.modules.insurance_policy.timezone import in_china, utcnow
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -82,7 +83,7 @@ def current_actor():
     return Pool().get('res.user')(transaction.user).login
 
 
-class ClaimLog(ModelSQL, ModelView):
+class ClaimLog(WorkflowGuard, ModelSQL, ModelView):
     "Claim Change Log"
     __name__ = 'insurance.claim.log'
     __access__ = {'claim'}

@@ -24,6 +24,7 @@ import json
 from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, dualmethod, fields)
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -39,7 +40,7 @@ REPORT_HEADER = ('line', 'account_id', 'code', 'message')
 MAGIC_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 
 
-class Bulk(Workflow, ModelSQL, ModelView):
+class Bulk(WorkflowGuard, Workflow, ModelSQL, ModelView):
     "Bulk Issuance"
     __name__ = 'insurance.policy.bulk'
 
@@ -231,7 +232,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
         self.next_offset, self.next_line = batch.next_offset, batch.next_line
 
 
-class Rejection(ModelSQL, ModelView):
+class Rejection(WorkflowGuard, ModelSQL, ModelView):
     "Bulk Issuance Rejected Row"
     __name__ = 'insurance.policy.bulk.rejection'
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.insurance_product.exceptions import WorkflowGuardError
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -23,7 +25,7 @@ from .timezone import china_today, utcnow
 NUMBER_SEQUENCE = 'insurance_policy_endorsement_number_seq'
 
 
-class Endorsement(ModelSQL, ModelView):
+class Endorsement(WorkflowGuard, ModelSQL, ModelView):
     "Policy Endorsement"
     __name__ = 'insurance.policy.endorsement'
     _rec_name = 'number'
@@ -76,6 +78,15 @@ class Endorsement(ModelSQL, ModelView):
                 transaction.connection, NUMBER_SEQUENCE):
             transaction.database.sequence_create(
                 transaction.connection, NUMBER_SEQUENCE)
+
+    @classmethod
+    def check_modification(
+            cls, mode, endorsements, values=None, external=False):
+        super().check_modification(
+            mode, endorsements, values=values, external=external)
+        if external and mode in {'create', 'delete'}:
+            raise WorkflowGuardError(gettext(
+                    'insurance_policy.msg_endorsement_by_wizard_only'))
 
     # The same JSON rendering as the policy's risk and rating
     get_json_text = BasePolicy.get_json_text

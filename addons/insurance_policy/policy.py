@@ -4,8 +4,11 @@ import json
 from sql.conditionals import Coalesce
 from sql.operators import Equal
 
+from trytond.i18n import gettext
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.modules.insurance_product.exceptions import WorkflowGuardError
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
@@ -28,7 +31,7 @@ SEARCHED_FIELDS = (
     'insured_name', 'insured_phone', 'insured_id_number')
 
 
-class Policy(Workflow, ModelSQL, ModelView):
+class Policy(WorkflowGuard, Workflow, ModelSQL, ModelView):
     "Insurance Policy"
     __name__ = 'insurance.policy'
     _rec_name = 'number'
@@ -138,6 +141,24 @@ class Policy(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'in_force'
+
+    @classmethod
+    def create(cls, vlist):
+        if Transaction().check_access:
+            cls.refuse_outside_engine()
+        return super().create(vlist)
+
+    @classmethod
+    def check_modification(cls, mode, policies, values=None, external=False):
+        super().check_modification(
+            mode, policies, values=values, external=external)
+        if external and mode == 'delete':
+            cls.refuse_outside_engine()
+
+    @classmethod
+    def refuse_outside_engine(cls):
+        raise WorkflowGuardError(gettext(
+                'insurance_policy.msg_policy_issued_only'))
 
     def get_json_text(self, name):
         value = getattr(self, name[:-len('_text')])

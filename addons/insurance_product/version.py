@@ -9,6 +9,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONEncoder
 
 from .exceptions import VersionReadOnlyError, VersionStateError
+from .guard import WorkflowGuard
 
 STATES = [
     ('draft', "Draft"),
@@ -19,7 +20,7 @@ STATES = [
 DRAFT_ONLY = {'readonly': Eval('state') != 'draft'}
 
 
-class ProductVersion(Workflow, ModelSQL, ModelView):
+class ProductVersion(WorkflowGuard, Workflow, ModelSQL, ModelView):
     "Insurance Product Version"
     __name__ = 'insurance.product.version'
 
@@ -89,15 +90,18 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def create(cls, vlist):
-        vlist = [v.copy() for v in vlist]
-        next_numbers = {}
+        # One at a time: preprocess_values numbers each after the last one
+        versions = []
         for values in vlist:
-            product = values['product']
-            if product not in next_numbers:
-                next_numbers[product] = cls._next_number(product)
-            values['number'] = next_numbers[product]
-            next_numbers[product] += 1
-        return super().create(vlist)
+            versions.extend(super().create([values]))
+        return versions
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            values['number'] = cls._next_number(values['product'])
+        return values
 
     @classmethod
     def _next_number(cls, product_id):

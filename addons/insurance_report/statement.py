@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.insurance_policy.timezone import utcnow
+from trytond.modules.insurance_product.guard import WorkflowGuard
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -44,7 +45,7 @@ def _money_field(string, help=''):
         help=help)
 
 
-class Statement(Workflow, ModelSQL, ModelView):
+class Statement(WorkflowGuard, Workflow, ModelSQL, ModelView):
     "Channel Statement"
     __name__ = 'insurance.statement'
 
@@ -356,7 +357,7 @@ class Statement(Workflow, ModelSQL, ModelView):
         pass
 
 
-class StatementFee(ModelSQL, ModelView):
+class StatementFee(WorkflowGuard, ModelSQL, ModelView):
     "Channel Statement Fee per Contract Version"
     __name__ = 'insurance.statement.fee'
 
@@ -394,7 +395,7 @@ class StatementFee(ModelSQL, ModelView):
             fee=money(contract_version.fee_rate * base))
 
 
-class StatementLine(ModelSQL, ModelView):
+class StatementLine(WorkflowGuard, ModelSQL, ModelView):
     "Channel Statement Line"
     __name__ = 'insurance.statement.line'
 
