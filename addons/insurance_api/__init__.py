@@ -5,7 +5,6 @@
 if __name__ == 'trytond.modules.insurance_api':
     from trytond.wsgi import app
 
-    from . import (  # noqa: F401
-        claim_api, docs, middleware, policy_lifecycle_api, routes)
+    from . import claim_api, docs, middleware, policy_lifecycle_api, routes  # noqa: F401
 
     middleware.install(app)

@@ -3,7 +3,6 @@ import shutil
 
 import pytest
 
-
 playwright = pytest.importorskip('playwright.sync_api')
 
 CHROMIUM = shutil.which('chromium')
