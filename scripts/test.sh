@@ -8,6 +8,8 @@ ensure_venv
 ensure_sao
 ensure_swagger_ui
 command -v chromium >/dev/null || apt_install chromium
+# The screenshots of the Chinese back office need a CJK font.
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || apt_install fonts-wqy-zenhei
 
 drop_test_databases() {
     # Module templates are keyed by module names only: a template left by an
