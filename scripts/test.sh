@@ -7,6 +7,7 @@ ensure_postgresql
 ensure_venv
 ensure_sao
 ensure_swagger_ui
+ensure_nginx
 command -v chromium >/dev/null || apt_install chromium
 
 drop_test_databases() {

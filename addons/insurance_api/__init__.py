@@ -6,6 +6,7 @@ if __name__ == 'trytond.modules.insurance_api':
     from trytond.wsgi import app
 
     from . import (  # noqa: F401
-        claim_api, docs, middleware, policy_lifecycle_api, routes)
+        claim_api, docs, forwarded, middleware, policy_lifecycle_api, routes)
 
     middleware.install(app)
+    forwarded.install(app)
