@@ -29,23 +29,38 @@ def connect(base_url, source='127.0.0.1', timeout=30):
 
 
 def read_answer(sock, started):
-    "Read until the server closes; None as status if it said nothing"
+    """Read an answer, or until the server closes: None as status if it
+    said nothing"""
     data = b''
     try:
-        while chunk := sock.recv(65536):
+        while not complete(data) and (chunk := sock.recv(65536)):
             data += chunk
     except (ConnectionResetError, socket.timeout):
         pass
     seconds = time.monotonic() - started
     if not data:
         return Answer(None, {}, b'', seconds)
+    status, headers, body = parse(data)
+    return Answer(status, headers, body, seconds)
+
+
+def parse(data):
     head, _, body = data.partition(b'\r\n\r\n')
     status_line, *lines = head.decode('latin-1').split('\r\n')
     headers = {}
     for line in lines:
         name, _, value = line.partition(':')
         headers[name.strip().lower()] = value.strip()
-    return Answer(int(status_line.split()[1]), headers, body, seconds)
+    return int(status_line.split()[1]), headers, body
+
+
+def complete(data):
+    "Whether data holds a whole answer of declared length"
+    if b'\r\n\r\n' not in data:
+        return False
+    _, headers, body = parse(data)
+    length = headers.get('content-length')
+    return length is not None and len(body) >= int(length)
 
 
 def exchange(base_url, data, source='127.0.0.1', timeout=30):
