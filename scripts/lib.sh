@@ -60,6 +60,28 @@ ensure_venv() {
 export DEMO_ADMIN_PASSWORD=${DEMO_ADMIN_PASSWORD:-admin2026}
 export DEMO_STAFF_PASSWORD=${DEMO_STAFF_PASSWORD:-demo2026}
 
+ensure_nginx() {
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install_no_start nginx
+}
+
+# Debian starts a service on installation; the project runs its own nginx
+# and pgbouncer, so the system's are not started.
+apt_install_no_start() {
+    local policy=/usr/sbin/policy-rc.d added=
+    if [ ! -e "$policy" ] && [ "$(id -u)" = 0 ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; added=1
+    fi
+    apt_install "$@"
+    if [ -n "$added" ]; then rm -f "$policy"; fi
+}
+
+# A folder for gunicorn's unix socket that nginx may open and nobody else:
+# as root, only root and the group www-data (nginx's user) may enter it.
+socket_folder() {
+    mkdir -p "$1"
+    if [ "$(id -u)" = 0 ]; then chgrp www-data "$1" && chmod 2750 "$1"; fi
+}
+
 ensure_node() {
     command -v npm >/dev/null || apt_install nodejs npm
 }
