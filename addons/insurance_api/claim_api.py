@@ -4,6 +4,7 @@ from http import HTTPStatus
 
 from trytond.modules.insurance_base.money import money_text
 from trytond.modules.insurance_base.timezone import in_china
+from trytond.modules.insurance_claim.claim_log import CHANNEL_ACTOR
 from trytond.modules.insurance_claim.exceptions import ClaimError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -106,7 +107,7 @@ def check_claims_granted(policy):
 def acting_for(call):
     "Log the changes as made by the calling channel"
     return Transaction().set_context(
-        claim_actor=f'channel {call.channel.channel_code}')
+        claim_actor=CHANNEL_ACTOR + call.channel.channel_code)
 
 
 def answer_refusals(function, *args, **kwargs):
