@@ -23,12 +23,12 @@ from trytond.protocols.wrappers import Response, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from . import ratelimit
 from .auth import authenticate
 from .database import api_database_name
 from .errors import ApiError, validation_details
 from .idempotency import Answer, fingerprint, valid_key
 from .middleware import API_PREFIX
-from .ratelimit import rate_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class ApiCall:
         "Count the request once against the channel's rate limit"
         if not self.rate_charged:
             self.rate_charged = True
-            rate_limiter.check(self.channel.channel_id,
+            ratelimit.check(self.channel.channel_id,
                 self.channel.rate_limit)
 
 
