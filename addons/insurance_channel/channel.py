@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
-from trytond.modules.insurance_product.guard import WorkflowGuard
+from trytond.modules.insurance_base.guard import WorkflowGuard
 from trytond.pyson import Eval
 
 from .exceptions import ChannelValidationError
@@ -167,7 +167,7 @@ class Channel(WorkflowGuard, Workflow, ModelSQL, ModelView):
                     raise ChannelValidationError(gettext(
                             'insurance_channel.msg_channel_ip_entry_invalid',
                             entry=entry,
-                            channel=channel.rec_name))
+                            channel=channel.rec_name)) from None
 
     def ip_allowed(self, address):
         "Tell whether a call from address passes the IP allowlist"

@@ -23,18 +23,17 @@ from dataclasses import dataclass
 from sql.operators import Concat, Exists
 
 from trytond.i18n import gettext
-from trytond.modules.insurance_policy.timezone import utcnow
+from trytond.modules.insurance_base.locking import skip_locked
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .claim import policy_covers
-from .claim_log import Change
-from .locking import SkipLocked
+from .claim_log import ADJUDICATION_ACTOR, Change
 
 BATCH_SIZE = 1000
 PAYMENT_PREFIX = 'RS-'
 TRACKING_NO = re.compile(r'[A-Z]{2,4}[0-9]{8,15}')
-ACTOR = 'adjudication'
 
 
 def well_formed_tracking_no(value):
@@ -110,7 +109,7 @@ class Claim(metaclass=PoolMeta):
             for change in cls._reject_in_bulk(
                 [c.claim_id for c in claims], code, now)]
         changes += cls._pay_in_bulk([c.claim_id for c in payable], now)
-        with Transaction().set_context(claim_actor=ACTOR):
+        with Transaction().set_context(claim_actor=ADJUDICATION_ACTOR):
             cls.record_changes(changes)
         return len(submitted)
 
@@ -134,8 +133,8 @@ class Claim(metaclass=PoolMeta):
                 policy.state, policy.starts_at, policy.ends_at,
                 policy.sum_insured, paid_before,
                 where=where, order_by=[claim.id], limit=size,
-                for_=[SkipLocked(claim), SkipLocked(
-                        policy, strength='NO KEY UPDATE')]))
+                for_=[skip_locked(claim),
+                    skip_locked(policy, strength='NO KEY UPDATE')]))
         return [Submitted(claim_id, policy_id, incident_date,
                 (details or {}).get('return_tracking_no'), *policy_values)
             for claim_id, policy_id, incident_date, details, *policy_values

@@ -28,7 +28,3 @@ class RatingError(UserError):
     def __init__(self, code, message):
         super().__init__(message)
         self.code = code
-
-
-class WorkflowGuardError(AccessError):
-    "A call over RPC tried to set what only the workflow sets"

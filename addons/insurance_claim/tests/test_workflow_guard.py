@@ -7,14 +7,19 @@ from decimal import Decimal
 
 import pytest
 
+from trytond.modules.insurance_base.exceptions import WorkflowGuardError
 from trytond.modules.insurance_claim.exceptions import ClaimValidationError
-from trytond.modules.insurance_product.exceptions import WorkflowGuardError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
 
 from .tools import (
-    create_channel, create_contract, create_policy, create_user, file_claim)
+    create_channel,
+    create_contract,
+    create_policy,
+    create_user,
+    file_claim,
+)
 
 D = Decimal
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from trytond.model.exceptions import AccessError
+from trytond.modules.insurance_base.exceptions import WorkflowGuardError
 from trytond.modules.insurance_channel.tests.tools import create_user
-from trytond.modules.insurance_product.exceptions import WorkflowGuardError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access

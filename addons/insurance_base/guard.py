@@ -77,7 +77,7 @@ class WorkflowGuard:
             for record in records:
                 if record.state != first_state:
                     raise WorkflowGuardError(gettext(
-                            'insurance_product.msg_workflow_delete',
+                            'insurance_base.msg_workflow_delete',
                             record=record.rec_name))
 
     @classmethod
@@ -125,5 +125,5 @@ class WorkflowGuard:
     @classmethod
     def _refuse(cls, name):
         raise WorkflowGuardError(gettext(
-                'insurance_product.msg_workflow_field',
+                'insurance_base.msg_workflow_field',
                 **cls.__names__(name)))
