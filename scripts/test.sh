@@ -7,7 +7,10 @@ ensure_postgresql
 ensure_venv
 ensure_sao
 ensure_swagger_ui
+ensure_nginx
 command -v chromium >/dev/null || apt_install chromium
+# The screenshots of the Chinese back office need a CJK font.
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || apt_install fonts-wqy-zenhei
 
 drop_test_databases() {
     # Module templates are keyed by module names only: a template left by an
@@ -24,6 +27,8 @@ export DB_CACHE=postgresql:// DB_NAME=test_$(date +%s)_$$
 cd "$ROOT"
 status=0
 [ $# -gt 0 ] || set -- addons tests
-python -m pytest "$@" || status=$?
+# Lint first: CI fails on a ruff finding (rules in pyproject.toml).
+ruff check "$ROOT" || status=$?
+[ $status -ne 0 ] || python -m pytest "$@" || status=$?
 drop_test_databases
 exit $status
