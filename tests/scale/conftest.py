@@ -7,7 +7,11 @@ import pytest
 
 from ..client import Client
 from ..server import (
-    free_port, running_gunicorn, running_proxy, wait_until_healthy)
+    free_port,
+    running_gunicorn,
+    running_proxy,
+    wait_until_healthy,
+)
 
 INSTANCES = 2
 WORKERS = 2
