@@ -47,6 +47,10 @@ READERS = {
     'insurance.claim': {
         'insurance_admin', 'claims', 'customer_service', 'finance'},
     'insurance.api.idempotency': {'insurance_admin'},
+    # tracking numbers and payment references: those handling claims and
+    # answering customers (issue 11, item 9)
+    'insurance.claim.log': {'insurance_admin', 'claims', 'customer_service'},
+    'insurance.policy.unmasking': {'insurance_admin'},
     }
 
 

@@ -15,11 +15,14 @@ from .endpoint import endpoint
 from .errors import ApiError, answer_refusals
 from .policies import channel_policy, check_granted
 from .schemas import (
+    Date,
+    DetailValue,
     Money,
     RequestModel,
     ResponseModel,
-    RiskValue,
+    StoredValue,
     Timestamp,
+    keyed,
     text,
 )
 
@@ -32,20 +35,19 @@ CURRENCY = 'CNY'
 
 ClaimNumber = text(strip_whitespace=True, min_length=1, max_length=64)
 ClaimedAmount = Annotated[str, Field(
-        pattern=r'^\d{1,14}\.\d{2}$', examples=['12.00'],
+        pattern=r'^\d{1,10}\.\d{2}$', max_length=13, examples=['12.00'],
         description="Decimal amount with two places, in CNY")]
-Details = Annotated[dict[text(min_length=1, max_length=64), RiskValue], Field(
-        max_length=32,
-        description="What supports the claim: return_tracking_no for return "
-        "shipping (2 to 4 capital letters and 8 to 15 digits, e.g. "
-        "SF1234567890), theft_report for account security ...")]
+Details = keyed(DetailValue, 32,
+    "What supports the claim: return_tracking_no for return shipping (2 to 4 "
+    "capital letters and 8 to 15 digits, e.g. SF1234567890), theft_report "
+    "for account security ...")
 ClaimStatus = Literal[
     'submitted', 'under_review', 'approved', 'rejected', 'paid', 'closed']
 
 
 class ClaimRequest(RequestModel):
     policy_no: ClaimNumber
-    incident_date: dt.date
+    incident_date: Date
     claimed_amount: ClaimedAmount
     details: Details = Field(default_factory=dict)
 
@@ -80,7 +82,7 @@ class Claim(ResponseModel):
     incident_date: dt.date
     claimed_amount: Money
     currency: Literal['CNY']
-    details: dict[str, RiskValue]
+    details: dict[str, StoredValue]
     filed_at: Timestamp
     rejection_reason: RejectionReason | None
     paid_amount: Money | None

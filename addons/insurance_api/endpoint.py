@@ -11,6 +11,7 @@ ModelSQL.lock.
 """
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -25,10 +26,16 @@ from trytond.wsgi import app
 
 from . import ratelimit
 from .auth import authenticate
-from .database import api_database_name
+from .database import (
+    RETRY_AFTER,
+    STATEMENT_TIMEOUT,
+    api_database_name,
+    bound_waits,
+)
 from .errors import ApiError, validation_details
 from .idempotency import Answer, fingerprint, valid_key
 from .middleware import API_PREFIX
+from .schemas import DOCUMENT_NUMBER
 
 logger = logging.getLogger(__name__)
 
@@ -186,11 +193,12 @@ def answer_in_transaction(call):
         # retries: the partner may retry
         logger.warning("Giving up %s", call.request, exc_info=True)
         raise ApiError('SERVICE_UNAVAILABLE',
-            headers={'Retry-After': '1'}) from None
+            headers={'Retry-After': str(RETRY_AFTER)}) from None
 
 
 def database_pool(name):
     "The pool of database name, loaded on first use (as with_pool does)"
+    bound_waits(name)
     loaded = name in Pool.database_list()
     pool = Pool(name)
     if not loaded:
@@ -199,7 +207,7 @@ def database_pool(name):
     return pool
 
 
-@with_transaction()
+@with_transaction(timeout=STATEMENT_TIMEOUT)
 def execute_in_transaction(request, pool, call):
     # A request holding the idempotency key of another running one fails to
     # serialise and is restarted: it then replays the other's answer.
@@ -211,12 +219,20 @@ def execute(call):
     if endpoint.authenticated:
         call.channel = authenticate(call.request)
         call.charge_rate()
+    check_path_arguments(call)
     if not endpoint.idempotent:
         return produce(call)
     key = call.idempotency_key
     Record = Pool().get('insurance.api.idempotency')
     return Record.answer(call.channel.channel_id, key, endpoint.method,
         call.request.path, call.request_hash, lambda: produce(call))
+
+
+def check_path_arguments(call):
+    "A number that cannot exist is not looked for (nor a NUL sent to SQL)"
+    for value in call.path_args.values():
+        if not re.fullmatch(DOCUMENT_NUMBER, value):
+            raise ApiError('NOT_FOUND')
 
 
 def produce(call):

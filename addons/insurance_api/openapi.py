@@ -11,7 +11,7 @@ from pydantic.json_schema import models_json_schema
 from .endpoint import ENDPOINTS
 from .errors import ERROR_CODES
 from .middleware import API_PREFIX
-from .schemas import Error
+from .schemas import DOCUMENT_NUMBER, Error
 
 REF = '#/components/schemas/{model}'
 TITLE = "Insurance partner API"
@@ -107,7 +107,7 @@ def operation(endpoint):
 def parameters(endpoint):
     found = [{
             'name': name, 'in': 'path', 'required': True,
-            'schema': {'type': 'string', 'minLength': 1, 'maxLength': 64},
+            'schema': {'type': 'string', 'pattern': DOCUMENT_NUMBER},
             } for name in path_parameters(endpoint.path)]
     if endpoint.idempotent:
         found.append({

@@ -21,7 +21,7 @@ from trytond.transaction import Transaction
 from .endpoint import endpoint
 from .errors import ISSUANCE_ERRORS, ApiError, answer_refusals
 from .quotes import Cover, QuoteRequest, application_of
-from .schemas import Money, ResponseModel, RiskValue, Timestamp
+from .schemas import Money, ResponseModel, StoredValue, Timestamp
 
 POLICY_NUMBER = re.compile(r'[A-Za-z0-9\-]{1,64}\Z')
 PERSON_COLUMNS = [f'{role}_{name}'
@@ -50,7 +50,7 @@ class Policy(Cover):
     product_version: int
     policyholder: PersonOut
     insured: PersonOut
-    risk: dict[str, RiskValue]
+    risk: dict[str, StoredValue]
     issued_at: Timestamp
     endorsements: list[dict] = Field(
         description="Endorsements of the policy, oldest first")

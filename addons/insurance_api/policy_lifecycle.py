@@ -18,6 +18,7 @@ from .policies import (
 from .schemas import (
     NOT_BLANK,
     Code,
+    Date,
     Money,
     RequestModel,
     ResponseModel,
@@ -30,7 +31,7 @@ POLICY_ERRORS = ('NOT_FOUND', 'POLICY_NOT_IN_FORCE')
 
 class EndorsementRequest(RequestModel):
     plan_code: Code = Field(description="The plan the policy moves to")
-    effective_date: dt.date = Field(
+    effective_date: Date = Field(
         description="From this day in China, within the policy's term")
 
 
@@ -41,7 +42,7 @@ class RenewalRequest(RequestModel):
 
 class CancellationRequest(RequestModel):
     reason: text(min_length=1, max_length=500, pattern=NOT_BLANK)
-    effective_date: dt.date = Field(
+    effective_date: Date = Field(
         description="From this day in China; the refund is pro rata by "
         "day from it")
 

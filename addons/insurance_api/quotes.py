@@ -3,10 +3,9 @@
 An application is quoted by the issuance engine: contract, rules, rating.
 The quote's Cover fields are those a policy tells too (see policies.py).
 """
-import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, WithJsonSchema, model_serializer
+from pydantic import Field, model_serializer
 
 from trytond.modules.insurance_base.money import money_text
 from trytond.modules.insurance_base.timezone import in_china
@@ -17,14 +16,14 @@ from .errors import ISSUANCE_ERRORS, answer_refusals
 from .schemas import (
     EMAIL,
     NOT_BLANK,
-    RISK_SCHEMA,
     Code,
+    Date,
     IdType,
     Money,
     Name,
     RequestModel,
     ResponseModel,
-    RiskValue,
+    Risk,
     Timestamp,
     text,
 )
@@ -41,13 +40,11 @@ class Person(RequestModel):
 class QuoteRequest(RequestModel):
     product_code: Code
     plan_code: Code
-    effective_date: dt.date
+    effective_date: Date
     policyholder: Person
     insured: Person | None = Field(
         None, description="Defaults to the policyholder")
-    risk: Annotated[
-        dict[text(min_length=1, max_length=64), RiskValue],
-        Field(max_length=64), WithJsonSchema(RISK_SCHEMA)]
+    risk: Risk
 
 
 class BreakdownLine(ResponseModel):

@@ -44,35 +44,78 @@ Timestamp = Annotated[dt.datetime, Field(
         examples=['2026-11-24T00:00:00+08:00'])]
 
 
-def json_scalar(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("must be a finite number")
-    if isinstance(value, str) and '\x00' in value:
-        raise ValueError("must not hold NUL characters")
-    if value is not None and not isinstance(value, (str, bool, int, float)):
-        raise ValueError("must be a string, a number, a boolean or null")
-    return value
+# What the limits of the bodies bound: what PostgreSQL indexes and stores
+# sanely, what the rating computes with Decimal, what a date can hold.
+NUMBER_LIMIT = 10 ** 15
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# Policy and claim numbers in paths: letters, digits and dashes
+DOCUMENT_NUMBER = r'^[A-Za-z0-9-]{1,64}$'
 
 
-SCALAR_SCHEMA = {'anyOf': [
-        {'type': 'string', 'pattern': WITHOUT_NUL},
-        {'type': ['number', 'boolean', 'null']},
-        ]}
-# One validator rather than a union, so that errors name the field alone
-RiskValue = Annotated[
-    Any, AfterValidator(json_scalar), WithJsonSchema(SCALAR_SCHEMA)]
-# pydantic would express the key constraints as patternProperties, which
-# leave other keys free: state them as propertyNames.
-RISK_SCHEMA = {
-    'type': 'object',
-    'maxProperties': 64,
-    'propertyNames': {
-        'type': 'string', 'minLength': 1, 'maxLength': 64,
-        'pattern': WITHOUT_NUL},
-    'additionalProperties': SCALAR_SCHEMA,
-    'description': "The product line's risk attributes, e.g. order_no for "
-    "return shipping, account_id for account security",
-    }
+def scalar(max_length=None):
+    """The type of a value of risk attributes or claim details: a string of
+    at most max_length characters, a finite number within NUMBER_LIMIT, a
+    boolean or null (one validator rather than a union, so that errors name
+    the field alone)"""
+    def check(value):
+        if isinstance(value, str):
+            if '\x00' in value:
+                raise ValueError("must not hold NUL characters")
+            if max_length is not None and len(value) > max_length:
+                raise ValueError(
+                    f"must be at most {max_length} characters long")
+        elif isinstance(value, (int, float)):
+            if not (math.isfinite(value) and abs(value) <= NUMBER_LIMIT):
+                raise ValueError(
+                    f"must be a finite number within ±{NUMBER_LIMIT}")
+        elif value is not None:
+            raise ValueError("must be a string, a number, a boolean or null")
+        return value
+    string = {'type': 'string', 'pattern': WITHOUT_NUL}
+    if max_length is not None:
+        string['maxLength'] = max_length
+    schema = {'anyOf': [string,
+            {'type': 'number',
+                'minimum': -NUMBER_LIMIT, 'maximum': NUMBER_LIMIT},
+            {'type': ['boolean', 'null']},
+            ]}
+    return Annotated[Any, AfterValidator(check), WithJsonSchema(schema)]
+
+
+RiskValue = scalar(64)
+DetailValue = scalar(2000)
+# What was stored, answered as it is
+StoredValue = scalar()
+
+
+def keyed(value_type, max_properties, description):
+    """A JSON object of at most max_properties keys of 1 to 64 characters
+
+    pydantic would express the key constraints as patternProperties, which
+    leave other keys free: they are stated as propertyNames."""
+    value_schema = value_type.__metadata__[-1].json_schema
+    return Annotated[
+        dict[text(min_length=1, max_length=64), value_type],
+        Field(max_length=max_properties),
+        WithJsonSchema({
+                'type': 'object',
+                'maxProperties': max_properties,
+                'propertyNames': {
+                    'type': 'string', 'minLength': 1, 'maxLength': 64,
+                    'pattern': WITHOUT_NUL},
+                'additionalProperties': value_schema,
+                'description': description,
+                })]
+
+
+Risk = keyed(RiskValue, 64, "The product line's risk attributes, e.g. "
+    "order_no for return shipping, account_id for account security")
+# The years 1900 to 2100, as a pattern that generators of examples follow
+DATE_PATTERN = r'^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$'
+Date = Annotated[dt.date, Field(ge=FIRST_DATE, le=LAST_DATE),
+    WithJsonSchema({
+            'type': 'string', 'format': 'date', 'pattern': DATE_PATTERN,
+            'description': f"From {FIRST_DATE} to {LAST_DATE}"})]
 IdType = Literal[ID_TYPES]
 
 

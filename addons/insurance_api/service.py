@@ -15,7 +15,7 @@ from werkzeug.security import safe_join
 from trytond.protocols.wrappers import Response
 from trytond.wsgi import app
 
-from .database import api_database_name, database_reachable
+from .database import RETRY_AFTER, api_database_name, database_serves
 from .endpoint import endpoint
 from .idempotency import Answer
 from .middleware import API_PREFIX
@@ -58,12 +58,14 @@ class Health(ResponseModel):
     authenticated=False, transactional=False, response=Health,
     responses={503: Health}, tags=('service',))
 def health(call):
-    reachable = database_reachable(api_database_name())
+    reachable = database_serves(api_database_name())
     document = Health(
         status='ok' if reachable else 'unavailable',
         database='reachable' if reachable else 'unreachable')
-    return Answer(200 if reachable else 503,
-        document.model_dump_json().encode())
+    if reachable:
+        return Answer(200, document.model_dump_json().encode())
+    return Answer(503, document.model_dump_json().encode(),
+        (('Retry-After', str(RETRY_AFTER)),))
 
 
 @endpoint('GET', '/openapi.json', summary="This OpenAPI document",

@@ -13,7 +13,7 @@ from trytond.modules.insurance_policy.sale_terms import sale_terms
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .database import api_database_name
+from .database import api_database_name, bound_waits
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ def warm_up():
     if not name:
         return
     try:
+        bound_waits(name)
         wait_for_cache_listener(name)
         with Transaction().start(name, 0, readonly=True):
             load_sale_and_plan_terms()

@@ -1,12 +1,12 @@
 import ipaddress
 import secrets
-from urllib.parse import urlsplit
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.insurance_base.guard import WorkflowGuard
 from trytond.pyson import Eval
 
+from . import callback_target
 from .exceptions import ChannelValidationError
 
 WEBHOOK_SECRET_BYTES = 32
@@ -147,15 +147,19 @@ class Channel(WorkflowGuard, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_callback_url(cls, channels):
+        "Refuse URLs that lead to this machine or private networks"
         for channel in channels:
             if not channel.callback_url:
                 continue
-            url = urlsplit(channel.callback_url)
-            if url.scheme not in {'http', 'https'} or not url.hostname:
+            try:
+                callback_target.check_url(channel.callback_url)
+            except callback_target.ForbiddenTarget as refusal:
                 raise ChannelValidationError(gettext(
-                        'insurance_channel.msg_channel_callback_url_invalid',
+                        'insurance_channel.msg_channel_callback_url_'
+                        + refusal.reason,
                         url=channel.callback_url,
-                        channel=channel.rec_name))
+                        channel=channel.rec_name,
+                        address=refusal.address)) from None
 
     @classmethod
     def check_ip_allowlist(cls, channels):

@@ -18,7 +18,7 @@ CHANNELS = [{
         'code': 'TAOMALL',
         'name': "淘猫商城",
         'kind': 'ecommerce',
-        'callback_url': 'http://127.0.0.1:8900/callbacks/taomall',
+        'callback_url': 'https://taomall.example/insurance/callbacks',
         'rate_limit': 100,
         'contacts': [{
                 'name': "陈技术", 'role': "技术对接",
@@ -36,7 +36,7 @@ CHANNELS = [{
         'code': 'ZHIFUPAY',
         'name': "知付宝",
         'kind': 'payment',
-        'callback_url': 'http://127.0.0.1:8900/callbacks/zhifupay',
+        'callback_url': 'https://zhifupay.example/insurance/callbacks',
         'rate_limit': 200,
         'contacts': [{
                 'name': "黄对接", 'role': "技术对接",

@@ -17,6 +17,9 @@ from ..client import Client
 from ..server import BIN, server_environment
 
 SEED = Path(__file__).with_name('seed.py')
+# The receiver listens on 127.0.0.1, where callbacks go only when allowed
+RECEIVER_ALLOWED = {
+    'TRYTOND_INSURANCE__CALLBACK_ALLOWED_NETWORKS': '127.0.0.0/8'}
 
 
 class ClaimsClient(Client):
@@ -38,7 +41,7 @@ def receiver():
 def claims_keys(api_database, api_keys, receiver):
     seeded = subprocess.run(
         [sys.executable, SEED, api_database, receiver.url],
-        env=server_environment(api_database), check=True,
+        env=server_environment(api_database, **RECEIVER_ALLOWED), check=True,
         capture_output=True, text=True)
     return json.loads(seeded.stdout.splitlines()[-1])
 
@@ -47,7 +50,8 @@ def claims_keys(api_database, api_keys, receiver):
 def worker(api_database, claims_keys):
     "trytond-worker running the queue: adjudications and deliveries"
     process = subprocess.Popen([BIN / 'trytond-worker', '-d', api_database],
-        env=server_environment(api_database), start_new_session=True)
+        env=server_environment(api_database, **RECEIVER_ALLOWED),
+        start_new_session=True)
     try:
         yield process
     finally:

@@ -1,6 +1,8 @@
 "Builders of the records the tests of insurance_channel need"
+from contextlib import contextmanager
 from decimal import Decimal
 
+import trytond.config as config
 from trytond.pool import Pool
 
 
@@ -81,3 +83,16 @@ def assert_views_readable(record):
     for view_type in ['form', 'tree']:
         fields = Model.fields_view_get(view_type=view_type)['fields']
         assert Model.read([record.id], list(fields))
+
+
+@contextmanager
+def callbacks_allowed_to(networks):
+    "Admit the networks (comma-separated) to receive callbacks meanwhile"
+    if not config.has_section('insurance'):
+        config.add_section('insurance')
+    before = config.get('insurance', 'callback_allowed_networks')
+    config.set('insurance', 'callback_allowed_networks', networks)
+    try:
+        yield
+    finally:
+        config.set('insurance', 'callback_allowed_networks', before or '')

@@ -6,6 +6,7 @@ of delivery is driven by the tests instead of waiting for the backoff.
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import time
 from decimal import Decimal
 
@@ -13,18 +14,31 @@ import pytest
 
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.modules.insurance_claim import callback as callback_module
-from trytond.modules.insurance_claim.delivery import retry_delay
+from trytond.modules.insurance_claim.delivery import (
+    Callback,
+    post,
+    retry_delay,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .receiver import Receiver, unused_url
-from .tools import create_channel, create_contract, create_policy, file_claim
+from .tools import (
+    callbacks_allowed_to,
+    create_channel,
+    create_contract,
+    create_policy,
+    file_claim,
+)
 
 
 @pytest.fixture(scope='module', autouse=True)
 def module():
     activate_module('insurance_claim')
+    # The receiver listens on 127.0.0.1, refused unless allowed
+    with callbacks_allowed_to('127.0.0.0/8'):
+        yield
 
 
 class Clock:
@@ -211,3 +225,32 @@ def test_payload_money_and_reason():
         {**claim, 'state': 'paid', 'paid_amount': Decimal('12')}, 'submitted')
     assert paid['data']['paid_amount'] == '12.00'
     assert paid['data']['rejection_reason'] is None
+
+
+@with_transaction()
+def test_private_receiver_gets_nothing_once_not_allowed():
+    with Receiver() as receiver:
+        claim = handled_claim('PRIVATE', receiver.url)
+        with callbacks_allowed_to(''):
+            (_, state, attempts), = deliver(claim, Clock())
+    assert (state, attempts) == ('pending', 1)
+    assert claim.callback_events[0].last_error.startswith('Not sent:')
+    assert receiver.received == []
+
+
+def test_delivery_connects_to_the_address_it_checked():
+    """A name rebound to a private address is not followed; a checked
+    address is the one connected to, under the URL's host name"""
+    def rebound(host, port):
+        return [ipaddress.ip_address('127.0.0.1')]
+    with Receiver() as receiver:
+        port = receiver.server.server_address[1]
+        callback = Callback(event_id='E-1',
+            url=f'http://partner.test:{port}/cb', secret='s', body=b'{}')
+        with callbacks_allowed_to(''):
+            refused = post(callback, utcnow(), resolver=rebound)
+        delivered = post(callback, utcnow(), resolver=rebound)
+    assert not refused.delivered and refused.status is None
+    assert delivered.delivered
+    received, = receiver.received
+    assert received.headers['Host'] == f'partner.test:{port}'

@@ -13,6 +13,7 @@ from trytond.modules.insurance_base.timezone import (
     utcnow,
 )
 from trytond.modules.insurance_channel.tests.tools import (  # noqa: F401
+    callbacks_allowed_to,
     create_channel,
     create_user,
 )
