@@ -64,6 +64,10 @@ ensure_nginx() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install_no_start nginx
 }
 
+ensure_pgbouncer() {
+    command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install_no_start pgbouncer
+}
+
 # Debian starts a service on installation; the project runs its own nginx
 # and pgbouncer, so the system's are not started.
 apt_install_no_start() {

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,6 +174,38 @@ def running_proxy(upstreams, client_connections=32):
     finally:
         stop(process)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def running_pooler(server_connections):
+    """Yield the database URI of pgbouncer (scripts/pooler.py) in front of
+    the tests' PostgreSQL, in transaction mode"""
+    port = free_port()
+    folder = ROOT / 'var' / 'pgbouncer' / f'test_{port}'
+    server = urllib.parse.urlsplit(database_uri())
+    process = subprocess.Popen([sys.executable, ROOT / 'scripts' / 'pooler.py',
+            '--dir', folder, '--port', str(port),
+            '--server-host', server.hostname,
+            '--server-port', str(server.port or 5432),
+            '--server-connections', str(server_connections),
+            '--user', server.username or 'postgres'])
+    try:
+        wait_until_listening(port)
+        yield f'postgresql://{server.username or "postgres"}@127.0.0.1:{port}/'
+    finally:
+        stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_until_listening(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port}")
 
 
 @contextmanager
