@@ -66,7 +66,7 @@ class RateBucket(ModelSQL):
         super().__register__(module)
         cursor = Transaction().connection.cursor()
         cursor.execute(
-            'ALTER TABLE "%s" SET UNLOGGED' % cls._table)
+            f'ALTER TABLE "{cls._table}" SET UNLOGGED')
 
     @classmethod
     def take(cls, channel_id, requests_per_second):

@@ -8,8 +8,13 @@ import pytest
 
 from ..client import Client
 from ..server import (
-    database_uri, free_port, running_gunicorn, running_pooler, running_proxy,
-    wait_until_healthy)
+    database_uri,
+    free_port,
+    running_gunicorn,
+    running_pooler,
+    running_proxy,
+    wait_until_healthy,
+)
 
 INSTANCES = 2
 WORKERS = 2

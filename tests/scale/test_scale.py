@@ -82,7 +82,7 @@ def test_concurrent_retries_on_different_instances_issue_once(
         body, key = return_shipping(), uuid.uuid4().hex
         barrier = threading.Barrier(len(clients))
 
-        def retry(client):
+        def retry(client, barrier=barrier, body=body, key=key):
             barrier.wait()
             return client.post('/policies', body, idempotency_key=key)
         with ThreadPoolExecutor(len(clients)) as executor:

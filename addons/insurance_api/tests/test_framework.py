@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from trytond.modules.insurance_api.errors import ApiError, status_error
+from trytond.modules.insurance_api import endpoint, openapi
+from trytond.modules.insurance_api.errors import status_error
 from trytond.modules.insurance_api.idempotency import fingerprint, valid_key
 from trytond.modules.insurance_api.middleware import ApiEnvelope
 
@@ -73,3 +74,12 @@ def test_envelope_leaves_json_answers_and_other_paths_alone():
 
     _, headers, body = call_envelope('404 NOT FOUND', [], b'<html>', path='/')
     assert body == b'<html>' and 'X-Request-Id' not in headers
+
+
+def test_openapi_document_ignores_the_order_endpoints_were_declared(
+        monkeypatch):
+    declared = openapi.build_document()
+    monkeypatch.setattr(openapi, 'ENDPOINTS', endpoint.ENDPOINTS[::-1])
+
+    assert json.dumps(openapi.build_document()) == json.dumps(declared)
+    assert list(declared['paths']) == sorted(declared['paths'])
