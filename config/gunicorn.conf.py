@@ -16,7 +16,8 @@ import os
 os.environ.setdefault('TRYTOND_CACHE__CLEAN_TIMEOUT', '0')
 
 # Behind pgbouncer (TRYTOND_DATABASE__URI), the cache listener connects to
-# PostgreSQL directly; set before the app loads (addons/insurance_api/pooling.py).
+# PostgreSQL directly; set before the app loads
+# (addons/insurance_api/pooling.py).
 if os.environ.get('INSURANCE_DIRECT_DATABASE_URI'):
     from trytond.modules.insurance_api.pooling import route_through_pooler
     route_through_pooler(os.environ['INSURANCE_DIRECT_DATABASE_URI'])

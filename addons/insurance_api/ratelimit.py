@@ -43,8 +43,8 @@ SELECT EXISTS (SELECT FROM taken),
 
 
 class RateBucket(ModelSQL):
-    "API Rate Bucket"
     __name__ = 'insurance.api.rate_bucket'
+    __string__ = "API Rate Bucket"
 
     # No foreign key: a request never waits on the channel's row
     channel = fields.Integer("Channel", required=True)

@@ -55,8 +55,8 @@ def probe_database_features():
     every server connection (waiting on its idempotency key) would wait
     for ever (docs/scaling.md)."""
     database = Transaction().database
-    database.search_path
-    database.current_user
+    database_features = (database.search_path, database.current_user)
+    del database_features
     database.has_returning()
     database.has_insert_on_conflict()
     database.get_select_for_skip_locked()

@@ -100,7 +100,7 @@ def pools(pooler, database):
         cursor = console.execute('SHOW POOLS')
         columns = [column.name for column in cursor.description]
         for row in cursor:
-            line = dict(zip(columns, row))
+            line = dict(zip(columns, row, strict=True))
             if line['database'] == database:
                 return line
 
