@@ -2,6 +2,7 @@
 import json
 
 from sql.conditionals import Coalesce
+from sql.functions import Function
 from sql.operators import Equal
 
 from trytond.model import (
@@ -101,10 +102,15 @@ class Policy(Workflow, ModelSQL, ModelView):
             ('number_unique', Unique(t, t.number),
                 'insurance_policy.msg_policy_number_unique'),
             # Two requests racing for the same insured object: the second
-            # waits on this constraint's index, then fails.
-            ('one_in_force_per_object', Exclude(t,
+            # waits on this constraint's index, then fails. The object's key
+            # enters the index as its 64-bit hash: btree_gist compares text
+            # keys slowly (the text made this constraint two thirds of the
+            # database's work of an issue). A collision could only refuse a
+            # policy, never let a second one in force: with a million
+            # policies in force on a channel, one issue in 10**13.
+            ('one_in_force_per_key', Exclude(t,
                     (t.channel, Equal),
-                    (t.external_reference, Equal),
+                    (HashTextExtended(t.external_reference, 0), Equal),
                     (TSRange(t.starts_at, t.ends_at, '[)'), RangeOverlap),
                     where=t.state == 'in_force'),
                 'insurance_policy.msg_policy_duplicate'),
@@ -133,6 +139,9 @@ class Policy(Workflow, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         create_extension('btree_gist')
+        # Migration: the constraint on the key's text became one on its hash
+        cls.__table_handler__(module).drop_constraint(
+            'one_in_force_per_object')
         super().__register__(module)
         database = Transaction().database
         connection = Transaction().connection
@@ -170,6 +179,12 @@ class Policy(Workflow, ModelSQL, ModelView):
     def number_of(cls, value):
         "The policy number of the sequence's value, dated today in China"
         return f'P{china_today():%Y%m%d}{value:010d}'
+
+
+class HashTextExtended(Function):
+    "PostgreSQL's 64-bit hash of a text, with a seed"
+    __slots__ = ()
+    _function = 'HASHTEXTEXTENDED'
 
 
 def create_extension(name):
