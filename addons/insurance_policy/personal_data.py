@@ -69,21 +69,13 @@ class Policy(metaclass=PoolMeta):
     def search(cls, domain, offset=0, limit=None, order=None, count=False,
             query=False):
         if Transaction().check_access:
+            refuse_partial_search(domain)
             for name, _ in order or []:
                 if name in PERSONAL_FIELDS:
                     raise AccessError(gettext(
                             'insurance_policy.msg_personal_data_search'))
         return super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
-
-    @classmethod
-    def search_domain(cls, domain, active_test=None, tables=None):
-        # Also reached by the domains of other models through relations
-        # (endorsement: policy.policyholder_phone)
-        if Transaction().check_access:
-            refuse_partial_search(domain)
-        return super().search_domain(
-            domain, active_test=active_test, tables=tables)
 
     @classmethod
     @ModelView.button

@@ -73,8 +73,10 @@ def test_task_of_a_killed_worker_runs_again():
         finally:
             kill(worker)
         assert task_state(task.id) == (True, False, 0)
-        assert Queue.reclaim_abandoned(after=0) == [task.id]
-        Transaction().commit()
+        # as the cron does, in a transaction of its own
+        with Transaction().new_transaction() as transaction:
+            assert Queue.reclaim_abandoned(after=0) == [task.id]
+            transaction.commit()
         assert task_state(task.id) == (False, False, 1)
 
         worker = start_worker()
