@@ -107,7 +107,8 @@ def operation(endpoint):
 def parameters(endpoint):
     found = [{
             'name': name, 'in': 'path', 'required': True,
-            'schema': {'type': 'string', 'pattern': DOCUMENT_NUMBER},
+            'schema': {
+                'type': 'string', 'maxLength': 64, 'pattern': DOCUMENT_NUMBER},
             } for name in path_parameters(endpoint.path)]
     if endpoint.idempotent:
         found.append({

@@ -19,8 +19,9 @@ import datetime as dt
 import hashlib
 import math
 
-from sql import Literal, Null, Select
+from sql import Cast, Null, Select
 from sql.aggregate import Count, Min
+from sql.functions import Function
 
 import trytond.config as config
 from trytond.exceptions import LoginException
@@ -30,6 +31,12 @@ from trytond.transaction import Transaction
 
 # The attempt being evaluated from the same network answers "retry in 1 s"
 BUSY_RETRY = 1
+
+
+class TryAdvisoryLock(Function):
+    "Take the lock of a bigint key until the transaction ends, or false"
+    __slots__ = ()
+    _function = 'PG_TRY_ADVISORY_XACT_LOCK'
 
 
 class User(metaclass=PoolMeta):
@@ -69,11 +76,10 @@ class LoginAttempt(metaclass=PoolMeta):
     @classmethod
     def _evaluate_alone(cls, login, network):
         "Take the lock of login from network until the transaction ends"
-        transaction = Transaction()
         digest = hashlib.sha256(f'{login}\0{network}'.encode()).digest()
         key = int.from_bytes(digest[:8], 'big', signed=True)
-        cursor = transaction.connection.cursor()
-        cursor.execute(*Select([transaction.database.lock_id(key)]))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*Select([TryAdvisoryLock(Cast(key, 'BIGINT'))]))
         return cursor.fetchone()[0]
 
     @classmethod
@@ -81,7 +87,7 @@ class LoginAttempt(metaclass=PoolMeta):
         "(count, oldest creation) of the failures within the window"
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(Count(Literal('*')),
+        cursor.execute(*table.select(Count(),
                 Min(table.create_date),
                 where=(table.login == login)
                 & cls._of_network(table, network)

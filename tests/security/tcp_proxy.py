@@ -29,6 +29,11 @@ class TcpProxy:
             daemon=True).start()
 
     def stop(self):
+        # shutdown wakes the thread blocked in accept(); close alone may not
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         with self.lock:
             sockets, self.sockets = self.sockets, set()
