@@ -121,6 +121,8 @@ class Unmasking(WorkflowGuard, ModelSQL, ModelView):
     @classmethod
     def record(cls, policies):
         "Log that the user unmasks policies now"
+        if not policies:
+            return
         table = cls.__table__()
         transaction = Transaction()
         now = utcnow()
