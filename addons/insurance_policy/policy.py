@@ -6,6 +6,7 @@ from sql.operators import Equal
 
 from trytond.model import (
     Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.pool import Pool
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
@@ -98,10 +99,13 @@ class Policy(Workflow, ModelSQL, ModelView):
             ('number_unique', Unique(t, t.number),
                 'insurance_policy.msg_policy_number_unique'),
             # Two requests racing for the same insured object: the second
-            # waits on this constraint's index, then fails.
-            ('one_in_force_per_object', Exclude(t,
+            # waits on this constraint's index, then fails. The object is
+            # named by its product's line (orders by return shipping...):
+            # products of other lines may cover it too.
+            ('one_in_force_per_product_object', Exclude(t,
                     (t.channel, Equal),
                     (t.external_reference, Equal),
+                    (t.product, Equal),
                     (TSRange(t.starts_at, t.ends_at, '[)'), RangeOverlap),
                     where=t.state == 'in_force'),
                 'insurance_policy.msg_policy_duplicate'),
@@ -129,7 +133,11 @@ class Policy(Workflow, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         create_extension('btree_gist')
+        cls.__table_handler__(module).drop_constraint(
+            'one_in_force_per_object')
         super().__register__(module)
+        # line.xml of insurance_product is loaded now
+        Pool().get('insurance.product').migrate_line_codes()
         database = Transaction().database
         connection = Transaction().connection
         if not database.sequence_exist(connection, NUMBER_SEQUENCE):

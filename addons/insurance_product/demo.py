@@ -73,7 +73,7 @@ ACCOUNT_ID_RULE = (
 PRODUCTS = [{
         'code': 'RETURN_SHIPPING',
         'name': "退货运费险",
-        'line': 'return_shipping',
+        'line': 'RETURN_SHIPPING',
         'description': "买家退货时赔付退货运费，按商品类目、订单金额和买家退货率定价。",
         'risk_attributes': [
             _attribute('order_no', "订单号", required=True),
@@ -108,7 +108,7 @@ PRODUCTS = [{
         }, {
         'code': 'ACCOUNT_SECURITY',
         'name': "账户安全险",
-        'line': 'account_security',
+        'line': 'ACCOUNT_SECURITY',
         'description': "支付账户被盗用造成的资金损失，按账户等级定价。",
         'risk_attributes': [
             _attribute('account_id', "支付账户", required=True),
@@ -140,13 +140,16 @@ def _load_product(data):
     pool = Pool()
     Product = pool.get('insurance.product')
     Version = pool.get('insurance.product.version')
+    Line = pool.get('insurance.line')
     with Transaction().set_context(active_test=False):
         products = Product.search([('code', '=', data['code'])], limit=1)
     if products:
         product, = products
     else:
+        line, = Line.search([('code', '=', data['line'])])
         product, = Product.create([{
-                    k: data[k] for k in ('code', 'name', 'line', 'description')
+                    'line': line.id,
+                    **{k: data[k] for k in ('code', 'name', 'description')},
                     }])
     if not product.versions:
         version = _create_version(product, data)

@@ -140,6 +140,30 @@ class RuleTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimRuleTerms:
+    "A condition a claim must meet to be paid, else rejected for code"
+    name: str
+    expression: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineTerms:
+    "How claims of a line of business are described and settled"
+    id: int
+    code: str
+    insured_object: tuple[str, ...]
+    automatic: bool
+    single_payment: bool
+    claim_details: tuple[RiskAttributeTerms, ...] = ()
+    rules: tuple[ClaimRuleTerms, ...] = ()
+    payment_formula: str | None = None
+    cap_at_sum_insured: bool = True
+    payment_prefix: str = ''
+
+
+@dataclass(frozen=True, slots=True)
 class PlanTerms:
     id: int
     code: str
@@ -158,6 +182,9 @@ class PlanTerms:
     risk_attributes: tuple[RiskAttributeTerms, ...] = ()
     rating_tables: tuple[RatingTableTerms, ...] = ()
     rules: tuple[RuleTerms, ...] = ()
+    line_id: int | None = None
+    # what names the insured object: risk attribute names, insured.id_no...
+    insured_object: tuple[str, ...] = ()
 
     def risk_attribute(self, name):
         return next(

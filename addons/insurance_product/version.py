@@ -173,6 +173,7 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
                     version=self.rec_name))
         for table in self.rating_tables:
             table.check_attribute()
+        self.product.line.check_insured_object(self)
 
     @classmethod
     @Workflow.transition('published')

@@ -172,9 +172,10 @@ class ProductTestCase(unittest.TestCase):
         pool = Pool()
         Product = pool.get('insurance.product')
         Version = pool.get('insurance.product.version')
+        Line = pool.get('insurance.line')
+        line, = Line.search([('code', '=', 'RETURN_SHIPPING')])
         product, = Product.create([{
-                    'code': 'EMPTY', 'name': "Empty",
-                    'line': 'return_shipping'}])
+                    'code': 'EMPTY', 'name': "Empty", 'line': line.id}])
         version, = Version.create([{'product': product.id}])
         with self.assertRaises(VersionStateError):
             Version.publish([version])
