@@ -82,19 +82,17 @@ class RiskAttributeTerms:
 
 
 @dataclass(frozen=True, slots=True)
-class RatingRowTerms:
-    factor: Decimal
+class RatingCell:
+    "The value (exact) or band (lower included, upper excluded) of a key"
     value: str | None = None
     lower: Decimal | None = None
     upper: Decimal | None = None
 
-    def matches_exact(self, value):
+    def matches(self, match, value):
+        if match == 'band':
+            return ((self.lower is None or self.lower <= value)
+                and (self.upper is None or value < self.upper))
         return self.value == str(value)
-
-    def matches_band(self, value):
-        "Bands include their lower bound and exclude their upper bound"
-        return ((self.lower is None or self.lower <= value)
-            and (self.upper is None or value < self.upper))
 
     @property
     def label(self):
@@ -106,22 +104,50 @@ class RatingRowTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class RatingRowTerms:
+    "A factor and its first key's cell; more: the cells of keys 2 and 3"
+    factor: Decimal
+    value: str | None = None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    more: tuple[RatingCell, ...] = ()
+
+    @property
+    def cells(self):
+        return (RatingCell(self.value, self.lower, self.upper),) + self.more
+
+    def matches(self, matches, values):
+        return all(cell.matches(match, value)
+            for cell, match, value in zip(self.cells, matches, values))
+
+    @property
+    def label(self):
+        return ' × '.join(cell.label for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
 class RatingTableTerms:
+    """Factors keyed by one risk attribute (attribute, match) or up to three
+    (more_keys: the (attribute, match) of keys 2 and 3)"""
     code: str
     name: str
     attribute: str
     match: str  # 'exact' or 'band'
     rows: tuple[RatingRowTerms, ...]
     default_factor: Decimal | None = None
+    more_keys: tuple[tuple[str, str], ...] = ()
 
-    def find_row(self, value):
-        "Return the first row matching value or None"
-        if value is None:
+    @property
+    def keys(self):
+        return ((self.attribute, self.match),) + self.more_keys
+
+    def find_row(self, *values):
+        "Return the first row matching the values of the keys or None"
+        if any(v is None for v in values):
             return None
-        if self.match == 'band':
-            return next(
-                (r for r in self.rows if r.matches_band(value)), None)
-        return next((r for r in self.rows if r.matches_exact(value)), None)
+        matches = [match for _, match in self.keys]
+        return next(
+            (r for r in self.rows if r.matches(matches, values)), None)
 
 
 @dataclass(frozen=True, slots=True)
