@@ -7,7 +7,10 @@ ensure_postgresql
 ensure_venv
 ensure_sao
 ensure_swagger_ui
+ensure_nginx
 command -v chromium >/dev/null || apt_install chromium
+# The screenshots of the Chinese back office need a CJK font.
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || apt_install fonts-wqy-zenhei
 
 drop_test_databases() {
     # Module templates are keyed by module names only: a template left by an
