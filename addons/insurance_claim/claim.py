@@ -249,7 +249,9 @@ class Claim(Workflow, ModelSQL, ModelView):
         cursor.execute(*claim.update([claim.single_payment],
                 [line.select(line.single_payment,
                         where=line.id == claim.line)]))
-        cls.__table_handler__(module).drop_column('line_code')
+        table_h = cls.__table_handler__(module)
+        table_h.drop_column('line_code')
+        table_h.not_null_action('line', 'add')
 
     @classmethod
     def default_state(cls):

@@ -132,43 +132,55 @@ def compile_expression(expression, variables):
 
     variables: the names the expression may read. Refuses what evaluation
     would refuse and evaluates the parts without variables, so that
-    9 ** 9 ** 9 or 'x' * 10 ** 9 fail when saved."""
+    9 ** 9 ** 9 or 'x' * 10 ** 9 fail when saved. The expression may span
+    lines: it is read as if in parentheses."""
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise InvalidExpression(
             f"longer than {MAX_EXPRESSION_LENGTH} characters")
+    source = expression.strip()
     try:
-        tree = ast.parse(expression.strip(), mode='eval')
+        tree = ast.parse(f'({source}\n)', mode='eval')
     except SyntaxError as exception:
-        raise InvalidExpression(
-            exception.msg, exception.lineno, exception.offset)
+        raise InvalidExpression(exception.msg,
+            *_position(source, exception.lineno, exception.offset))
     for node in ast.walk(tree):
-        _check_node(node, variables)
-    _evaluate_constant_parts(tree.body, variables)
+        _check_node(node, variables, source)
+    _evaluate_constant_parts(tree.body, variables, source)
     return tree.body
 
 
-def _refuse(node, message):
-    raise InvalidExpression(
-        message, getattr(node, 'lineno', None),
-        getattr(node, 'col_offset', -1) + 1)
+def _position(source, line, column):
+    """The (line, column) in source of a position in the parenthesised
+    source; the end of source for a position past it (unexpected end)"""
+    lines = source.split('\n')
+    if not line or line > len(lines) or not column:
+        return len(lines), len(lines[-1]) + 1
+    if line == 1:
+        column = max(column - 1, 1)
+    return line, column
 
 
-def _check_node(node, variables):
+def _refuse(node, source, message):
+    raise InvalidExpression(message, *_position(source,
+            getattr(node, 'lineno', None), getattr(node, 'col_offset', -1) + 1))
+
+
+def _check_node(node, variables, source):
     if isinstance(node, FORBIDDEN_NODES):
-        _refuse(node, f"{type(node).__name__} is not allowed")
+        _refuse(node, source, f"{type(node).__name__} is not allowed")
     if isinstance(node, ast.Name) and node.id not in (
             variables + tuple(FUNCTIONS) + tuple(CONSTANTS)):
-        _refuse(node, f"unknown name '{node.id}'; the names are "
+        _refuse(node, source, f"unknown name '{node.id}'; the names are "
             + ', '.join(variables))
     if isinstance(node, ast.Attribute) and node.attr.startswith('_'):
-        _refuse(node, f"'{node.attr}' is not available")
+        _refuse(node, source, f"'{node.attr}' is not available")
     if isinstance(node, ast.Call) and not (
             isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
-        _refuse(node,
+        _refuse(node, source,
             "only these functions may be called: " + ', '.join(FUNCTIONS))
 
 
-def _evaluate_constant_parts(node, variables):
+def _evaluate_constant_parts(node, variables, source):
     if not isinstance(node, ast.expr):
         return
     if not any(isinstance(n, ast.Name) and n.id in variables
@@ -176,10 +188,10 @@ def _evaluate_constant_parts(node, variables):
         try:
             Evaluator({})._eval(node)
         except Exception as exception:
-            _refuse(node, str(exception))
+            _refuse(node, source, str(exception))
         return
     for child in ast.iter_child_nodes(node):
-        _evaluate_constant_parts(child, variables)
+        _evaluate_constant_parts(child, variables, source)
 
 
 def evaluate(expression, variables, names):

@@ -1,4 +1,4 @@
-from sql import Literal, Null
+from sql import Null
 from sql.aggregate import Count
 
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
@@ -60,6 +60,7 @@ class Product(DeactivableMixin, ModelSQL, ModelView):
         if (table_h.column_exist('line_code')
                 and migrate_line_codes(cls.__table__())):
             table_h.drop_column('line_code')
+            table_h.not_null_action('line', 'add')
 
     @classmethod
     def get_current_version(cls, products, name):
@@ -107,7 +108,7 @@ def migrate_line_codes(table):
         cursor.execute(*table.update([table.line],
                 line.select(line.id, where=line.code == code),
                 where=(table.line_code == old_code) & (table.line == Null)))
-    cursor.execute(*table.select(Count(Literal('*')),
+    cursor.execute(*table.select(Count(table.id),
             where=table.line == Null))
     missing, = cursor.fetchone()
     return not missing

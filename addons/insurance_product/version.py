@@ -74,6 +74,11 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
                     'icon': 'tryton-copy',
                     'depends': ['state'],
                     },
+                'try_out': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-launch',
+                    'depends': ['state'],
+                    },
                 })
 
     @staticmethod
@@ -197,6 +202,12 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('withdrawn')
     def _withdraw(cls, versions):
+        pass
+
+    @classmethod
+    @ModelView.button_action('insurance_product.wizard_try_out')
+    def try_out(cls, versions):
+        "Price sample risks and decide sample claims without issuing"
         pass
 
     @classmethod
