@@ -27,6 +27,8 @@ export DB_CACHE=postgresql:// DB_NAME=test_$(date +%s)_$$
 cd "$ROOT"
 status=0
 [ $# -gt 0 ] || set -- addons tests
-python -m pytest "$@" || status=$?
+# Lint first: CI fails on a ruff finding (rules in pyproject.toml).
+ruff check "$ROOT" || status=$?
+[ $status -ne 0 ] || python -m pytest "$@" || status=$?
 drop_test_databases
 exit $status

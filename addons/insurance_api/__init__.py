@@ -6,8 +6,14 @@ if __name__ == 'trytond.modules.insurance_api':
     from trytond.wsgi import app
 
     from . import (  # noqa: F401
-        claim_api, docs, forwarded, middleware, policy_lifecycle_api, routes,
-        served_database)
+        claim_api,
+        docs,
+        forwarded,
+        middleware,
+        policy_lifecycle_api,
+        routes,
+        served_database,
+    )
 
     middleware.install(app)
     forwarded.install(app)

@@ -2,9 +2,9 @@
 from decimal import Decimal
 from http import HTTPStatus
 
-from trytond.modules.insurance_claim.callback import money_text
+from trytond.modules.insurance_base.money import money_text
+from trytond.modules.insurance_base.timezone import in_china
 from trytond.modules.insurance_claim.exceptions import ClaimError
-from trytond.modules.insurance_policy.timezone import in_china
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -113,7 +113,7 @@ def answer_refusals(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except ClaimError as error:
-        raise ApiError(error.code, error.message)
+        raise ApiError(error.code, error.message) from error
 
 
 def claim_document(claim):

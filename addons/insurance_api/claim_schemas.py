@@ -5,7 +5,13 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .schemas import (
-    Money, RequestModel, ResponseModel, RiskValue, Timestamp, text)
+    Money,
+    RequestModel,
+    ResponseModel,
+    RiskValue,
+    Timestamp,
+    text,
+)
 
 ClaimNumber = text(strip_whitespace=True, min_length=1, max_length=64)
 ClaimedAmount = Annotated[str, Field(

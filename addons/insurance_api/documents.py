@@ -1,27 +1,22 @@
 """From the API's documents to the issuance engine's objects and back."""
 import json
-from decimal import ROUND_HALF_UP, Decimal
 
 from sql.operators import Exists
 
+from trytond.modules.insurance_base.money import money_text
+from trytond.modules.insurance_base.timezone import in_china
 from trytond.modules.insurance_policy.issuance import Application, Person
-from trytond.modules.insurance_policy.timezone import in_china
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import schemas
 
-CENT = Decimal('0.01')
 PERSON_COLUMNS = [f'{role}_{name}'
     for role in ('policyholder', 'insured')
     for name in ('name', 'id_type', 'id_number', 'phone', 'email')]
 POLICY_COLUMNS = [
     'number', 'state', 'premium', 'currency', 'sum_insured', 'starts_at',
     'ends_at', 'issued_at', 'risk', 'refund', *PERSON_COLUMNS]
-
-
-def money(amount):
-    return str(Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def application_of(request):
@@ -47,9 +42,9 @@ def quote_document(quotation):
     return schemas.Quote(
         product_code=quotation.plan_terms.product_code,
         plan_code=quotation.plan_terms.code,
-        premium=money(quotation.premium),
+        premium=money_text(quotation.premium),
         currency=quotation.plan_terms.currency,
-        sum_insured=money(quotation.plan_terms.sum_insured),
+        sum_insured=money_text(quotation.plan_terms.sum_insured),
         start=in_china(quotation.starts_at),
         end=in_china(quotation.ends_at),
         breakdown=priced['breakdown'])
@@ -64,9 +59,9 @@ def policy_document(policy):
         product_code=row['product_code'],
         product_version=row['product_version_number'],
         plan_code=row['plan_code'],
-        premium=money(row['premium']),
+        premium=money_text(row['premium']),
         currency=row['currency'],
-        sum_insured=money(row['sum_insured']),
+        sum_insured=money_text(row['sum_insured']),
         start=in_china(row['starts_at']),
         end=in_china(row['ends_at']),
         policyholder=person_document(row, 'policyholder'),
@@ -77,7 +72,7 @@ def policy_document(policy):
             for e in (endorsements_of(policy) if row['endorsed'] else [])],
         renewed_from=row['renewed_from_number'],
         renewed_to=row['renewed_to_number'],
-        refund=None if row['refund'] is None else money(row['refund']))
+        refund=None if row['refund'] is None else money_text(row['refund']))
 
 
 def policy_row(policy_id):
@@ -112,7 +107,7 @@ def policy_row(policy_id):
         .select(*columns.values(), where=policy.id == policy_id))
     cursor = Transaction().connection.cursor()
     cursor.execute(*query)
-    return dict(zip(columns, cursor.fetchone()))
+    return dict(zip(columns, cursor.fetchone(), strict=True))
 
 
 def json_value(value):
@@ -131,7 +126,7 @@ def endorsement_summary(endorsement):
         'effective_date': endorsement.effective_date.isoformat(),
         'plan_code_before': endorsement.plan_before.code,
         'plan_code_after': endorsement.plan_after.code,
-        'premium_delta': money(endorsement.premium_delta),
+        'premium_delta': money_text(endorsement.premium_delta),
         'created_at': in_china(endorsement.created_at).isoformat(),
         }
 

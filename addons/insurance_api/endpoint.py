@@ -115,11 +115,11 @@ class ApiCall:
         try:
             raw = self.request.get_data(cache=True)
         except RequestEntityTooLarge:
-            raise ApiError('PAYLOAD_TOO_LARGE')
+            raise ApiError('PAYLOAD_TOO_LARGE') from None
         try:
             raw.decode('utf-8')
         except UnicodeDecodeError:
-            raise invalid_request('body', "The body is not UTF-8.")
+            raise invalid_request('body', "The body is not UTF-8.") from None
         return raw
 
     @cached_property
@@ -129,7 +129,7 @@ class ApiCall:
             return self.endpoint.body.model_validate_json(self.raw_body)
         except ValidationError as error:
             raise ApiError('INVALID_REQUEST',
-                details=validation_details(error))
+                details=validation_details(error)) from error
 
     @cached_property
     def request_hash(self):
@@ -193,7 +193,7 @@ def answer_in_transaction(call):
                 logger.warning("Giving up %s after %d attempts",
                     call.request, attempt, exc_info=True)
                 raise ApiError('SERVICE_UNAVAILABLE',
-                    headers={'Retry-After': '1'})
+                    headers={'Retry-After': '1'}) from None
 
 
 def _ensure_pool(database):

@@ -4,8 +4,15 @@ import datetime as dt
 from pydantic import Field
 
 from .schemas import (
-    NOT_BLANK, Code, Money, Policy, RequestModel, ResponseModel, Timestamp,
-    text)
+    NOT_BLANK,
+    Code,
+    Money,
+    Policy,
+    RequestModel,
+    ResponseModel,
+    Timestamp,
+    text,
+)
 
 
 class EndorsementRequest(RequestModel):

@@ -77,4 +77,4 @@ def answer_refusals(operation, *args):
     try:
         return operation(*args)
     except IssuanceError as error:
-        raise refused(error)
+        raise refused(error) from error

@@ -33,7 +33,7 @@ def create_quote(call):
         quotation = issuance.quote(
             call.channel.channel_id, application_of(call.body))
     except IssuanceError as error:
-        raise refused(error)
+        raise refused(error) from error
     return quote_document(quotation)
 
 
@@ -51,7 +51,7 @@ def create_policy(call):
         policy = issuance.issue(call.channel.channel_id,
             application_of(call.body), call.idempotency_key)
     except IssuanceError as error:
-        raise refused(error)
+        raise refused(error) from error
     return policy_document(policy)
 
 

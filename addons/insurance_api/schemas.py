@@ -9,11 +9,16 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
-    WithJsonSchema, model_serializer)
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_serializer,
+)
 
 from trytond.modules.insurance_policy.policy import ID_TYPES
-
 
 # PostgreSQL cannot store NUL characters in text.
 WITHOUT_NUL = r'^[^\x00]*$'

@@ -28,15 +28,20 @@ from sql import Null
 from sql.aggregate import Count, Sum
 from sql.operators import Concat
 
-from trytond.modules.insurance_policy.timezone import (
-    china_today, in_china, utcnow)
+from trytond.modules.insurance_base.locking import skip_locked
+from trytond.modules.insurance_base.timezone import (
+    china_today,
+    in_china,
+    utcnow,
+)
 from trytond.modules.insurance_product.settlement import (
-    Settlement, claim_names)
+    Settlement,
+    claim_names,
+)
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .claim_log import Change
-from .locking import SkipLocked
 
 BATCH_SIZE = 1000
 ACTOR = 'adjudication'
@@ -181,8 +186,8 @@ class Claim(metaclass=PoolMeta):
                 policy.ends_at, policy.sum_insured, policy.premium,
                 policy.plan, policy.risk,
                 where=where, order_by=[claim.id], limit=size,
-                for_=[SkipLocked(claim), SkipLocked(
-                        policy, strength='NO KEY UPDATE')]))
+                for_=[skip_locked(claim),
+                    skip_locked(policy, strength='NO KEY UPDATE')]))
         return [Submitted(*row) for row in cursor]
 
     @classmethod

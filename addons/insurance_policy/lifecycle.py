@@ -4,12 +4,11 @@ from decimal import Decimal
 
 from sql import For
 
+from trytond.modules.insurance_base.timezone import china_date, utcnow
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
 from .issuance import Application, Person, refusal
-from .proration import china_date
-from .timezone import utcnow
 
 
 class Policy(metaclass=PoolMeta):

@@ -74,7 +74,8 @@ PRODUCTS = [{
         'code': 'RETURN_SHIPPING',
         'name': "退货运费险",
         'line': 'RETURN_SHIPPING',
-        'description': "买家退货时赔付退货运费，按商品类目、订单金额和买家退货率定价。",
+        'description': (
+            "买家退货时赔付退货运费，按商品类目、订单金额和买家退货率定价。"),
         'risk_attributes': [
             _attribute('order_no', "订单号", required=True),
             _attribute('order_amount', "订单金额", 'decimal', required=True),

@@ -53,7 +53,7 @@ def _decimal(value='0'):
     try:
         return Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(f"not a number: {value!r}") from None
 
 
 def _date(value):
@@ -78,7 +78,8 @@ def _pattern(pattern):
     try:
         return re2.compile(pattern)
     except re2.error as error:
-        raise ValueError(f"invalid pattern {pattern!r}: {error}")
+        raise ValueError(
+            f"invalid pattern {pattern!r}: {error}") from None
 
 
 def _matches(value, pattern):
@@ -123,7 +124,8 @@ class Evaluator(SimpleEval):
         try:
             return container[node.attr]
         except KeyError:
-            raise simpleeval.AttributeDoesNotExist(node.attr, self.expr)
+            raise simpleeval.AttributeDoesNotExist(
+                node.attr, self.expr) from None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -141,8 +143,8 @@ def compile_expression(expression, variables):
     try:
         tree = ast.parse(f'({source}\n)', mode='eval')
     except SyntaxError as exception:
-        raise InvalidExpression(exception.msg,
-            *_position(source, exception.lineno, exception.offset))
+        raise InvalidExpression(exception.msg, *_position(
+                source, exception.lineno, exception.offset)) from None
     for node in ast.walk(tree):
         _check_node(node, variables, source)
     _evaluate_constant_parts(tree.body, variables, source)
@@ -161,8 +163,9 @@ def _position(source, line, column):
 
 
 def _refuse(node, source, message):
-    raise InvalidExpression(message, *_position(source,
-            getattr(node, 'lineno', None), getattr(node, 'col_offset', -1) + 1))
+    line = getattr(node, 'lineno', None)
+    column = getattr(node, 'col_offset', -1) + 1
+    raise InvalidExpression(message, *_position(source, line, column))
 
 
 def _check_node(node, variables, source):

@@ -9,7 +9,13 @@ all is paid the payment formula, capped at what remains of the sum insured.
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+    DeactivableMixin,
+    ModelSQL,
+    ModelView,
+    Unique,
+    fields,
+    sequence_ordered,
+)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -30,12 +36,12 @@ def check_claim_expression(expression, owner):
     except InvalidExpression as exception:
         raise RuleExpressionError(gettext(
                 'insurance_product.msg_rule_expression_invalid',
-                rule=owner, error=str(exception)))
+                rule=owner, error=str(exception))) from None
 
 
 class Line(DeactivableMixin, ModelSQL, ModelView):
-    "Insurance Line of Business"
     __name__ = 'insurance.line'
+    __string__ = "Insurance Line of Business"
 
     _automatic = {
         'invisible': Eval('settlement') != 'automatic',
@@ -183,8 +189,8 @@ class LineContentMixin:
 
 class ClaimDetail(
         LineContentMixin, TypedAttributeMixin, ModelSQL, ModelView):
-    "Insurance Claim Detail"
     __name__ = 'insurance.line.claim_detail'
+    __string__ = "Insurance Claim Detail"
 
     line = fields.Many2One(
         'insurance.line', "Line of Business", required=True,
@@ -201,8 +207,8 @@ class ClaimDetail(
 
 
 class ClaimRule(LineContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Claim Rule"
     __name__ = 'insurance.line.claim_rule'
+    __string__ = "Insurance Claim Rule"
 
     line = fields.Many2One(
         'insurance.line', "Line of Business", required=True,
@@ -239,6 +245,7 @@ class ClaimRule(LineContentMixin, sequence_ordered(), ModelSQL, ModelView):
     def rejection_codes(cls):
         "[(code, rule name)] of every claim rule, for selections"
         codes = {}
-        for rule in cls.search([], order=[('line', 'ASC'), ('sequence', 'ASC')]):
+        order = [('line', 'ASC'), ('sequence', 'ASC')]
+        for rule in cls.search([], order=order):
             codes.setdefault(rule.rejection_code, rule.name)
         return sorted(codes.items())

@@ -14,8 +14,8 @@ LEGACY_LINES = {
 
 
 class Product(DeactivableMixin, ModelSQL, ModelView):
-    "Insurance Product"
     __name__ = 'insurance.product'
+    __string__ = "Insurance Product"
 
     code = fields.Char(
         "Code", required=True, strip=True,

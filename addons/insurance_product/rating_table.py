@@ -2,7 +2,13 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+    Check,
+    ModelSQL,
+    ModelView,
+    Unique,
+    fields,
+    sequence_ordered,
+)
 from trytond.pyson import Bool, Eval
 
 from .exceptions import ProductValidationError
@@ -45,8 +51,8 @@ def cell_fields(number):
 
 
 class RatingTable(VersionContentMixin, ModelSQL, ModelView):
-    "Insurance Rating Table"
     __name__ = 'insurance.rating.table'
+    __string__ = "Insurance Rating Table"
 
     version = fields.Many2One(
         'insurance.product.version', "Version", required=True,
@@ -118,8 +124,8 @@ class RatingTable(VersionContentMixin, ModelSQL, ModelView):
 
 class RatingTableRow(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Rating Table Row"
     __name__ = 'insurance.rating.table.row'
+    __string__ = "Insurance Rating Table Row"
 
     table = fields.Many2One(
         'insurance.rating.table', "Table", required=True, ondelete='CASCADE')
@@ -182,8 +188,9 @@ class RatingTableRow(
         return self.table.version
 
     def get_terms(self):
-        first, *more = [self.cell(suffix, match)
-            for suffix, (_, match) in zip(('',) + MORE_KEYS, self.table.keys)]
+        suffixes = ('',) + MORE_KEYS
+        first, *more = [self.cell(suffix, match) for suffix, (_, match)
+            in zip(suffixes, self.table.keys, strict=False)]
         return RatingRowTerms(self.factor, first.value, first.lower,
             first.upper, more=tuple(more))
 

@@ -89,8 +89,8 @@ class TypedAttributeMixin(sequence_ordered()):
 
 class RiskAttribute(
         VersionContentMixin, TypedAttributeMixin, ModelSQL, ModelView):
-    "Insurance Risk Attribute"
     __name__ = 'insurance.product.risk_attribute'
+    __string__ = "Insurance Risk Attribute"
 
     version = fields.Many2One(
         'insurance.product.version', "Version", required=True,

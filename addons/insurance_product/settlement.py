@@ -16,14 +16,14 @@ Rule expressions see:
 - today
 """
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.modules.insurance_base.money import money
 
 from .expression import CONSTANTS, Evaluator, compile_expression
 
 CLAIM_VARIABLES = ('claim', 'details', 'policy', 'risk', 'history', 'today')
-CENT = Decimal('0.01')
 
 
 def compile_claim_expression(expression):
@@ -123,7 +123,7 @@ class Settlement:
                 'msg_payment_not_computable', detail=str(exception))
         if self.line.cap_at_sum_insured:
             amount = min(amount, names['policy']['remaining'])
-        amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = money(amount)
         if amount <= 0:
             return self._builtin('NOTHING_PAYABLE', 'msg_nothing_payable')
         return Decision(amount=amount)

@@ -31,7 +31,7 @@ def _as_decimal(attribute, value):
     try:
         number = Decimal(value)
     except (InvalidOperation, TypeError):
-        raise ValueError(value)
+        raise ValueError(value) from None
     if not number.is_finite():
         raise ValueError(value)
     return number
@@ -117,8 +117,8 @@ class RatingRowTerms:
         return (RatingCell(self.value, self.lower, self.upper),) + self.more
 
     def matches(self, matches, values):
-        return all(cell.matches(match, value)
-            for cell, match, value in zip(self.cells, matches, values))
+        return all(cell.matches(match, value) for cell, match, value
+            in zip(self.cells, matches, values, strict=True))
 
     @property
     def label(self):

@@ -20,8 +20,8 @@ SAMPLE = 'SAMPLE'
 
 
 class TryOutStart(ModelView):
-    "Try Out a Product Version"
     __name__ = 'insurance.product.version.try_out.start'
+    __string__ = "Try Out a Product Version"
 
     version = fields.Many2One(
         'insurance.product.version', "Version", readonly=True)
@@ -50,8 +50,8 @@ class TryOutStart(ModelView):
 
 
 class TryOut(Wizard):
-    "Try Out a Product Version"
     __name__ = 'insurance.product.version.try_out'
+    __string__ = "Try Out a Product Version"
 
     start = StateView('insurance.product.version.try_out.start',
         'insurance_product.try_out_start_view_form', [

@@ -51,7 +51,8 @@ WATCH_REQUESTS = """
             try { answer = JSON.parse(this.responseText); } catch (e) {}
             if (this.status >= 400) {
                 window.__saoReport(
-                    'rpc', `${method}: HTTP ${this.status} ${this.responseText}`);
+                    'rpc',
+                    `${method}: HTTP ${this.status} ${this.responseText}`);
             } else if (answer && answer.error) {
                 window.__saoReport(
                     'rpc', `${method}: ${JSON.stringify(answer.error)}`);

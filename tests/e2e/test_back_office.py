@@ -17,7 +17,8 @@ def test_wrong_password_is_refused(back_office):
     with office.expect_problem('401'):
         office.submit_login('underwriter', 'not-the-password')
         # sao asks for the password again and never shows the menu.
-        office.page.locator('.ask-dialog.in', has_text='underwriter').wait_for()
+        office.page.locator(
+            '.ask-dialog.in', has_text='underwriter').wait_for()
     assert office.page.query_selector('#menu .treeview') is None
 
 
@@ -36,7 +37,8 @@ def test_login_page_offers_the_served_database_only(
 
 def rpc(base_url, method, *params):
     request = urllib.request.Request(base_url + '/rpc/',
-        data=json.dumps({'id': 1, 'method': method, 'params': params}).encode(),
+        data=json.dumps(
+            {'id': 1, 'method': method, 'params': params}).encode(),
         headers={'Content-Type': 'application/json'})
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.load(answer)['result']

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from trytond.modules.insurance_policy.timezone import china_today
+from trytond.modules.insurance_base.timezone import china_today
 
 PERSON = {'name': "李四", 'id_type': 'ID_CARD', 'id_no': '310101199001011234',
     'phone': '13900139000'}
@@ -52,9 +52,10 @@ def test_free_upgrade_from_basic_to_advanced(zhifupay, policy):
 
 
 def test_endorsement_refusals(zhifupay, taomall, policy):
-    def endorse(client, plan_code='ADVANCED', effective_date=today()):
+    def endorse(client, plan_code='ADVANCED', effective_date=None):
         return error_of(client.post(path(policy, '/endorsements'),
-                {'plan_code': plan_code, 'effective_date': effective_date}))
+                {'plan_code': plan_code,
+                    'effective_date': effective_date or today()}))
 
     assert endorse(taomall) == (404, 'NOT_FOUND')
     assert endorse(zhifupay, 'GOLD') == (403, 'PLAN_NOT_AUTHORIZED')

@@ -35,7 +35,7 @@ def read_answer(sock, started):
     try:
         while not complete(data) and (chunk := sock.recv(65536)):
             data += chunk
-    except (ConnectionResetError, socket.timeout):
+    except (TimeoutError, ConnectionResetError):
         pass
     seconds = time.monotonic() - started
     if not data:

@@ -9,7 +9,9 @@ import psycopg
 import pytest
 
 from trytond.modules.insurance_product.database_driver import (
-    C_IMPLEMENTATIONS, OVERRIDE)
+    C_IMPLEMENTATIONS,
+    OVERRIDE,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent

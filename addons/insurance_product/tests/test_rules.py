@@ -5,10 +5,10 @@ import unittest
 from dataclasses import replace
 from decimal import Decimal
 
+from trytond.modules.insurance_product.rules import Failure, InvalidRule, check
 from trytond.modules.insurance_product.rules import (
-    Failure, InvalidRule, check)
-from trytond.modules.insurance_product.rules import (
-    compile_rule as compile_expression)
+    compile_rule as compile_expression,
+)
 from trytond.modules.insurance_product.terms import RuleTerms
 from trytond.tests.test_tryton import activate_module, with_transaction
 

@@ -9,13 +9,24 @@ from decimal import Decimal
 import pytest
 
 from trytond.modules.insurance_product.expression import (
-    InvalidExpression, compile_expression)
+    InvalidExpression,
+    compile_expression,
+)
 from trytond.modules.insurance_product.rating import rate
 from trytond.modules.insurance_product.settlement import (
-    CLAIM_VARIABLES, Settlement, claim_names, compile_claim_expression)
+    CLAIM_VARIABLES,
+    Settlement,
+    claim_names,
+    compile_claim_expression,
+)
 from trytond.modules.insurance_product.terms import (
-    ClaimRuleTerms, LineTerms, RatingCell, RatingRowTerms, RatingTableTerms,
-    RiskAttributeTerms)
+    ClaimRuleTerms,
+    LineTerms,
+    RatingCell,
+    RatingRowTerms,
+    RatingTableTerms,
+    RiskAttributeTerms,
+)
 from trytond.tests.test_tryton import activate_module, with_transaction
 
 from .test_rating import plan_terms
