@@ -16,6 +16,9 @@ ERROR_CODES.update({
         'NOT_COVERED': (
             HTTPStatus.UNPROCESSABLE_ENTITY,
             "The policy does not cover the incident date."),
+        'INVALID_CLAIM_DETAILS': (
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "The claim details are missing or of the wrong type."),
         'CLAIM_FINAL': (
             HTTPStatus.CONFLICT,
             "The claim is paid or closed and can no longer be updated."),
@@ -30,11 +33,13 @@ CURRENCY = 'CNY'
 
 @endpoint('POST', '/claims', summary="File a claim", status=201,
     body=schemas.ClaimRequest, response=schemas.Claim,
-    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'NOT_COVERED'),
+    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'NOT_COVERED',
+        'INVALID_CLAIM_DETAILS'),
     tags=('claims',),
-    description="Files a claim on a policy of the channel (申请理赔). A "
-    "return-shipping claim is adjudicated within seconds; every change of "
-    "its status is posted to the channel's callback URL.")
+    description="Files a claim on a policy of the channel (申请理赔), with "
+    "the details its line of business declares. A claim of a line settled "
+    "by rules is adjudicated within seconds; every change of its status is "
+    "posted to the channel's callback URL.")
 def file_claim(call):
     Claim = Pool().get('insurance.claim')
     request = call.body
@@ -56,7 +61,8 @@ def read_claim(call):
 
 @endpoint('PATCH', '/claims/{claim_no}', summary="Update a claim",
     body=schemas.ClaimUpdate, response=schemas.Claim,
-    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'CLAIM_FINAL'),
+    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'CLAIM_FINAL',
+        'INVALID_CLAIM_DETAILS'),
     tags=('claims',),
     description="Updates the details or the claimed amount of a claim that "
     "is not paid or closed (更新理赔单); the claim goes back to submitted "
@@ -113,7 +119,8 @@ def answer_refusals(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except ClaimError as error:
-        raise ApiError(error.code, error.message) from error
+        raise ApiError(
+            error.code, error.message, details=error.details) from error
 
 
 def claim_document(claim):

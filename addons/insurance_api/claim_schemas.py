@@ -19,9 +19,11 @@ ClaimedAmount = Annotated[str, Field(
         description="Decimal amount with two places, in CNY")]
 Details = Annotated[dict[text(min_length=1, max_length=64), RiskValue], Field(
         max_length=32,
-        description="What supports the claim: return_tracking_no for return "
-        "shipping (2 to 4 capital letters and 8 to 15 digits, e.g. "
-        "SF1234567890), theft_report for account security ...")]
+        description="The claim details of the product's line of business, "
+        "each typed (text, decimal, integer, date or one of a selection) and "
+        "required or not as the line declares them, e.g. return_tracking_no "
+        "for return shipping. A missing or mistyped detail answers 422 "
+        "INVALID_CLAIM_DETAILS naming it in details.")]
 ClaimStatus = Literal[
     'submitted', 'under_review', 'approved', 'rejected', 'paid', 'closed']
 

@@ -28,6 +28,7 @@ from trytond.modules.insurance_base.timezone import (
     utcnow,
 )
 from trytond.modules.insurance_product.product import LEGACY_LINES
+from trytond.modules.insurance_product.rules import parse_values
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -76,6 +77,17 @@ def merged_details(details, patch):
         else:
             merged[key] = value
     return merged
+
+
+def check_details(line, details):
+    "Refuse details the line does not accept: missing or of the wrong type"
+    failures = parse_values(
+        line.get_terms().claim_details, details or {}, 'claim_detail')[1]
+    if failures:
+        raise ClaimError('INVALID_CLAIM_DETAILS', gettext(
+                'insurance_claim.msg_claim_details_invalid'), details=[{
+                    'field': f'details.{f.attribute}', 'code': f.code,
+                    'message': f.message} for f in failures])
 
 
 class Claim(Workflow, ModelSQL, ModelView):
@@ -407,6 +419,7 @@ class Claim(Workflow, ModelSQL, ModelView):
             raise ClaimError('NOT_COVERED', gettext(
                     'insurance_claim.msg_claim_not_covered',
                     policy=policy.number, date=incident_date))
+        check_details(policy.product.line, details)
         claim, = cls.create([{
                     'policy': policy.id,
                     'incident_date': incident_date,
@@ -426,6 +439,7 @@ class Claim(Workflow, ModelSQL, ModelView):
         values = {}
         if details is not None:
             values['details'] = merged_details(self.details, details)
+            check_details(self.line, values['details'])
         if claimed_amount is not None:
             values['claimed_amount'] = money(claimed_amount)
         if values:

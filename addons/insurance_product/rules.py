@@ -25,6 +25,7 @@ class Failure:
     message: str
     rule: str | None = None
     detail: str | None = None
+    attribute: str | None = None
 
 
 def compile_rule(expression):
@@ -76,7 +77,8 @@ def parse_values(attributes, values, kind):
 def _builtin_failure(kind, problem, attribute):
     return Failure(f'{kind}_{problem}'.upper(), gettext(
             f'insurance_product.msg_{kind}_{problem}',
-            attribute=attribute.name, type=attribute.type))
+            attribute=attribute.name, type=attribute.type),
+        attribute=attribute.name)
 
 
 def _evaluate(rule, names):
