@@ -114,6 +114,12 @@ class Evaluator(SimpleEval):
     def _eval_sequence(self, kind):
         return lambda node: kind(self._eval(e) for e in node.elts)
 
+    def _check_disallowed_items(self, item):
+        """Nothing to look for: names hold plain values (the engines build
+        them), attributes are read on mappings only and the only callables
+        are FUNCTIONS. simpleeval's own check walks every mapping a name
+        gives, at each use: most of the time of a claim's rules."""
+
     def _eval_attribute(self, node):
         if node.attr.startswith('_'):
             raise FeatureNotAvailable(f"'{node.attr}' is not available")
