@@ -1,5 +1,6 @@
 """Endorsement, renewal and cancellation over HTTP, as ZHIFUPAY calls them."""
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -94,6 +95,20 @@ def test_cancellation_refunds_once(zhifupay, policy):
     assert (replay.status_code, replay.json()) == (200, cancelled)
     assert error_of(zhifupay.post(path(policy, '/cancellation'), body)) == (
         409, 'POLICY_NOT_IN_FORCE')
+
+
+def test_racing_cancellations_cancel_once(client_of, policy):
+    "The policy's row lock (ModelSQL.lock) lets one cancellation through"
+    body = {'reason': "客户申请退保", 'effective_date': today()}
+
+    def cancel(_):
+        return client_of('ZHIFUPAY').post(path(policy, '/cancellation'), body)
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(r.status_code for r in pool.map(cancel, range(4)))
+
+    assert statuses[0] == 200 and 200 not in statuses[1:], statuses
+    # the others find it cancelled, or gave up waiting for the lock
+    assert set(statuses[1:]) <= {409, 503}, statuses
 
 
 def test_a_channel_not_granted_cancellation_is_refused(taomall, zhifupay):

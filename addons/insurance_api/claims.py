@@ -1,28 +1,27 @@
-"""The claims endpoints of the partner API (申请理赔, 查询理赔, 更新理赔单)."""
+"""Claims (申请理赔, 查询理赔, 更新理赔单): file, read and update a claim."""
+import datetime as dt
 from decimal import Decimal
-from http import HTTPStatus
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from trytond.modules.insurance_base.money import money_text
 from trytond.modules.insurance_base.timezone import in_china
-from trytond.modules.insurance_claim.exceptions import ClaimError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import claim_schemas as schemas
 from .endpoint import endpoint
-from .errors import ERROR_CODES, ApiError
+from .errors import ApiError, answer_refusals
+from .policies import channel_policy, check_granted
+from .schemas import (
+    Money,
+    RequestModel,
+    ResponseModel,
+    RiskValue,
+    Timestamp,
+    text,
+)
 
-ERROR_CODES.update({
-        'NOT_COVERED': (
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "The policy does not cover the incident date."),
-        'INVALID_CLAIM_DETAILS': (
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "The claim details are missing or of the wrong type."),
-        'CLAIM_FINAL': (
-            HTTPStatus.CONFLICT,
-            "The claim is paid or closed and can no longer be updated."),
-        })
 # The name partners know a claim's state by
 LOGGED_FIELD_NAMES = {'state': 'status'}
 # Who the insurer's staff are stays inside
@@ -30,9 +29,69 @@ INTERNAL_FIELDS = {'handler'}
 INSURER = 'insurer'
 CURRENCY = 'CNY'
 
+ClaimNumber = text(strip_whitespace=True, min_length=1, max_length=64)
+ClaimedAmount = Annotated[str, Field(
+        pattern=r'^\d{1,14}\.\d{2}$', examples=['12.00'],
+        description="Decimal amount with two places, in CNY")]
+Details = Annotated[dict[text(min_length=1, max_length=64), RiskValue], Field(
+        max_length=32,
+        description="The claim details of the product's line of business, "
+        "each typed (text, decimal, integer, date or one of a selection) and "
+        "required or not as the line declares them, e.g. return_tracking_no "
+        "for return shipping. A missing or mistyped detail answers 422 "
+        "INVALID_CLAIM_DETAILS naming it in details.")]
+ClaimStatus = Literal[
+    'submitted', 'under_review', 'approved', 'rejected', 'paid', 'closed']
+
+
+class ClaimRequest(RequestModel):
+    policy_no: ClaimNumber
+    incident_date: dt.date
+    claimed_amount: ClaimedAmount
+    details: Details = Field(default_factory=dict)
+
+
+class ClaimUpdate(RequestModel):
+    details: Details | None = Field(
+        None, description="Merged into the claim's; a key set to null is "
+        "removed")
+    claimed_amount: ClaimedAmount | None = None
+
+
+class RejectionReason(ResponseModel):
+    code: str = Field(examples=['INVALID_TRACKING_NO'])
+    message: str
+
+
+class HistoryEntry(ResponseModel):
+    "A change of state (field status) or of a field of the claim"
+    at: Timestamp
+    actor: str | None = Field(
+        description="Who made the change: the channel, the insurer's staff "
+        "or the adjudication")
+    field: str = Field(examples=['status', 'details.return_tracking_no'])
+    old_value: str | None
+    new_value: str | None
+
+
+class Claim(ResponseModel):
+    claim_no: str
+    policy_no: str
+    status: ClaimStatus
+    incident_date: dt.date
+    claimed_amount: Money
+    currency: Literal['CNY']
+    details: dict[str, RiskValue]
+    filed_at: Timestamp
+    rejection_reason: RejectionReason | None
+    paid_amount: Money | None
+    payment_reference: str | None
+    paid_at: Timestamp | None
+    history: list[HistoryEntry] = Field(description="Oldest first")
+
 
 @endpoint('POST', '/claims', summary="File a claim", status=201,
-    body=schemas.ClaimRequest, response=schemas.Claim,
+    body=ClaimRequest, response=Claim,
     errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'NOT_COVERED',
         'INVALID_CLAIM_DETAILS'),
     tags=('claims',),
@@ -41,26 +100,28 @@ CURRENCY = 'CNY'
     "by rules is adjudicated within seconds; every change of its status is "
     "posted to the channel's callback URL.")
 def file_claim(call):
-    Claim = Pool().get('insurance.claim')
+    InsuranceClaim = Pool().get('insurance.claim')
     request = call.body
-    policy = policy_of_channel(call, request.policy_no)
+    policy = channel_policy(call, request.policy_no)
+    check_granted(policy, 'claim')
     with acting_for(call):
-        claim = answer_refusals(Claim.file, policy, request.incident_date,
-            Decimal(request.claimed_amount), request.details)
+        claim = answer_refusals(InsuranceClaim.file, policy,
+            request.incident_date, Decimal(request.claimed_amount),
+            request.details)
     return claim_document(claim)
 
 
 @endpoint('GET', '/claims/{claim_no}', summary="Read a claim",
-    response=schemas.Claim,
+    response=Claim,
     errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED'), tags=('claims',),
     description="The claim with its history: every change of status and "
     "every update. A claim of another channel answers 404.")
 def read_claim(call):
-    return claim_document(claim_of_channel(call))
+    return claim_document(claim_of_path(call))
 
 
 @endpoint('PATCH', '/claims/{claim_no}', summary="Update a claim",
-    body=schemas.ClaimUpdate, response=schemas.Claim,
+    body=ClaimUpdate, response=Claim,
     errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'CLAIM_FINAL',
         'INVALID_CLAIM_DETAILS'),
     tags=('claims',),
@@ -68,7 +129,7 @@ def read_claim(call):
     "is not paid or closed (更新理赔单); the claim goes back to submitted "
     "and is adjudicated again.")
 def update_claim(call):
-    claim = claim_of_channel(call)
+    claim = claim_of_path(call)
     update = call.body
     with acting_for(call):
         answer_refusals(claim.amend, details=update.details,
@@ -77,36 +138,18 @@ def update_claim(call):
     return claim_document(claim)
 
 
-def policy_of_channel(call, policy_no):
-    "The policy of the calling channel granting claims, or the refusal"
-    Policy = Pool().get('insurance.policy')
-    policies = Policy.search([
-            ('number', '=', policy_no),
-            ('channel', '=', call.channel.channel_id),
-            ], limit=1)
-    if not policies:
-        raise ApiError('NOT_FOUND', "No such policy.")
-    policy, = policies
-    check_claims_granted(policy)
-    return policy
-
-
-def claim_of_channel(call):
-    Claim = Pool().get('insurance.claim')
-    claims = Claim.search([
+def claim_of_path(call):
+    "The calling channel's claim of the path, its contract granting claims"
+    InsuranceClaim = Pool().get('insurance.claim')
+    claims = InsuranceClaim.search([
             ('number', '=', call.path_args['claim_no']),
             ('channel', '=', call.channel.channel_id),
             ], limit=1)
     if not claims:
         raise ApiError('NOT_FOUND', "No such claim.")
     claim, = claims
-    check_claims_granted(claim.policy)
+    check_granted(claim.policy, 'claim')
     return claim
-
-
-def check_claims_granted(policy):
-    if not policy.contract_version.grants_operation('claim'):
-        raise ApiError('OPERATION_NOT_AUTHORIZED')
 
 
 def acting_for(call):
@@ -115,17 +158,9 @@ def acting_for(call):
         claim_actor=f'channel {call.channel.channel_code}')
 
 
-def answer_refusals(function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except ClaimError as error:
-        raise ApiError(
-            error.code, error.message, details=error.details) from error
-
-
 def claim_document(claim):
     reason = claim.rejection_reason
-    return schemas.Claim(
+    return Claim(
         claim_no=claim.number,
         policy_no=claim.policy.number,
         status=claim.state,
@@ -134,7 +169,7 @@ def claim_document(claim):
         currency=CURRENCY,
         details=dict(claim.details or {}),
         filed_at=in_china(claim.filed_at),
-        rejection_reason=schemas.RejectionReason(**reason) if reason else None,
+        rejection_reason=RejectionReason(**reason) if reason else None,
         paid_amount=money_text(claim.paid_amount),
         payment_reference=claim.payment_reference,
         paid_at=in_china(claim.paid_at) if claim.paid_at else None,
@@ -143,7 +178,7 @@ def claim_document(claim):
 
 
 def history_entry(log):
-    return schemas.HistoryEntry(
+    return HistoryEntry(
         at=in_china(log.at),
         # changes by staff are logged with their user, the others by root
         actor=INSURER if log.user else log.actor,

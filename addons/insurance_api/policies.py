@@ -1,16 +1,29 @@
-"""From the API's documents to the issuance engine's objects and back."""
-import json
+"""Policies (承保, 查询保单): issue a policy, read one.
 
+A policy is looked up one way for every endpoint under /policies/{policy_no}
+and for claims (channel_policy), and the contract's grant of an operation is
+checked one way (check_granted).
+"""
+import json
+import re
+from typing import Literal
+
+from pydantic import Field
 from sql.operators import Exists
 
 from trytond.modules.insurance_base.money import money_text
 from trytond.modules.insurance_base.timezone import in_china
-from trytond.modules.insurance_policy.issuance import Application, Person
+from trytond.modules.insurance_policy import issuance
+from trytond.modules.insurance_policy.sale_terms import granted_operations
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import schemas
+from .endpoint import endpoint
+from .errors import ISSUANCE_ERRORS, ApiError, answer_refusals
+from .quotes import Cover, QuoteRequest, application_of
+from .schemas import Money, ResponseModel, RiskValue, Timestamp
 
+POLICY_NUMBER = re.compile(r'[A-Za-z0-9\-]{1,64}\Z')
 PERSON_COLUMNS = [f'{role}_{name}'
     for role in ('policyholder', 'insured')
     for name in ('name', 'id_type', 'id_number', 'phone', 'email')]
@@ -19,41 +32,88 @@ POLICY_COLUMNS = [
     'ends_at', 'issued_at', 'risk', 'refund', *PERSON_COLUMNS]
 
 
-def application_of(request):
-    "The Application of a quote or issue request"
-    policyholder = person_of(request.policyholder)
-    return Application(
-        product_code=request.product_code,
-        plan_code=request.plan_code,
-        effective_date=request.effective_date,
-        policyholder=policyholder,
-        insured=(person_of(request.insured) if request.insured
-            else policyholder),
-        risk=dict(request.risk))
+class IssueRequest(QuoteRequest):
+    pass
 
 
-def person_of(person):
-    return Person(name=person.name, id_type=person.id_type,
-        id_number=person.id_no, phone=person.phone, email=person.email)
+class PersonOut(ResponseModel):
+    name: str
+    id_type: str
+    id_no: str
+    phone: str | None = None
+    email: str | None = None
 
 
-def quote_document(quotation):
-    priced = quotation.quote.as_dict()
-    return schemas.Quote(
-        product_code=quotation.plan_terms.product_code,
-        plan_code=quotation.plan_terms.code,
-        premium=money_text(quotation.premium),
-        currency=quotation.plan_terms.currency,
-        sum_insured=money_text(quotation.plan_terms.sum_insured),
-        start=in_china(quotation.starts_at),
-        end=in_china(quotation.ends_at),
-        breakdown=priced['breakdown'])
+class Policy(Cover):
+    policy_no: str
+    status: Literal['in_force', 'cancelled', 'expired']
+    product_version: int
+    policyholder: PersonOut
+    insured: PersonOut
+    risk: dict[str, RiskValue]
+    issued_at: Timestamp
+    endorsements: list[dict] = Field(
+        description="Endorsements of the policy, oldest first")
+    renewed_from: str | None = None
+    renewed_to: str | None = None
+    refund: Money | None = None
+
+
+@endpoint('POST', '/policies', summary="Issue a policy", status=201,
+    body=IssueRequest, response=Policy,
+    errors=ISSUANCE_ERRORS + ('DUPLICATE_POLICY',), tags=('policies',),
+    links={'ReadPolicy': {
+            'operationId': 'read_policy',
+            'parameters': {'policy_no': '$response.body#/policy_no'}}},
+    description="Runs the rules and the rating, numbers and stores the "
+    "policy (承保). One policy may be in force on an insured object "
+    "(order_no, account_id) for a period.")
+def create_policy(call):
+    policy = answer_refusals(issuance.issue, call.channel.channel_id,
+        application_of(call.body), call.idempotency_key)
+    return policy_document(policy)
+
+
+@endpoint('GET', '/policies/{policy_no}', summary="Read a policy",
+    response=Policy,
+    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED'), tags=('policies',),
+    description="A policy of another channel answers 404 (查询保单).")
+def read_policy(call):
+    policy = policy_of_path(call)
+    check_granted(policy, 'query')
+    return policy_document(policy)
+
+
+def policy_of_path(call):
+    return channel_policy(call, call.path_args['policy_no'])
+
+
+def channel_policy(call, number):
+    "The calling channel's policy of number; another's answers 404"
+    Policy = Pool().get('insurance.policy')
+    policies = POLICY_NUMBER.match(number) and Policy.search([
+            ('number', '=', number),
+            ('channel', '=', call.channel.channel_id),
+            ], limit=1)
+    if not policies:
+        raise ApiError('NOT_FOUND', "No such policy.")
+    return policies[0]
+
+
+def check_granted(policy, operation):
+    """Refuse an operation the contract version the policy was sold under
+    does not grant
+
+    That version, not the channel's current one, so that customers keep
+    the rights they bought when the channel's contract changes."""
+    if operation not in granted_operations(policy.contract_version.id):
+        raise ApiError('OPERATION_NOT_AUTHORIZED')
 
 
 def policy_document(policy):
     "The contract's policy document of a policy record"
     row = policy_row(policy.id)
-    return schemas.Policy(
+    return Policy(
         policy_no=row['number'],
         status=row['state'],
         product_code=row['product_code'],
@@ -72,7 +132,7 @@ def policy_document(policy):
             for e in (endorsements_of(policy) if row['endorsed'] else [])],
         renewed_from=row['renewed_from_number'],
         renewed_to=row['renewed_to_number'],
-        refund=None if row['refund'] is None else money_text(row['refund']))
+        refund=money_text(row['refund']))
 
 
 def policy_row(policy_id):
@@ -121,6 +181,7 @@ def endorsements_of(policy):
 
 
 def endorsement_summary(endorsement):
+    "An endorsement as the policy document lists it"
     return {
         'endorsement_no': endorsement.number,
         'effective_date': endorsement.effective_date.isoformat(),
@@ -134,7 +195,7 @@ def endorsement_summary(endorsement):
 def person_document(row, role):
     def value(name):
         return row[f'{role}_{name}']
-    return schemas.PersonOut(
+    return PersonOut(
         name=value('name'), id_type=value('id_type'),
         id_no=value('id_number'), phone=value('phone'),
         email=value('email'))
