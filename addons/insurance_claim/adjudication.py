@@ -41,10 +41,9 @@ from trytond.modules.insurance_product.settlement import (
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .claim_log import Change
+from .claim_log import ADJUDICATION_ACTOR, Change
 
 BATCH_SIZE = 1000
-ACTOR = 'adjudication'
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +163,7 @@ class Claim(metaclass=PoolMeta):
         changes += [change
             for (amount, prefix), ids in paid.items()
             for change in cls._pay_in_bulk(ids, amount, prefix, now)]
-        with Transaction().set_context(claim_actor=ACTOR):
+        with Transaction().set_context(claim_actor=ADJUDICATION_ACTOR):
             cls.record_changes(changes)
         return len(submitted)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from trytond.i18n import gettext
 
-from .expression import InvalidExpression, compile_expression, evaluate
+from .expression import InvalidExpression, compile_expression, evaluator
 
 VARIABLES = (
     'risk', 'policyholder', 'insured', 'effective_date', 'today', 'channel',
@@ -45,8 +45,9 @@ def check(plan_terms, request, contract=None):
         'channel': request.get('channel'),
         'contract': contract,
         }
+    rule_evaluator = evaluator(names)
     failures.extend(filter(None,
-            (_evaluate(rule, names) for rule in plan_terms.rules)))
+            (_evaluate(rule_evaluator, rule) for rule in plan_terms.rules)))
     return failures
 
 
@@ -81,10 +82,11 @@ def _builtin_failure(kind, problem, attribute):
         attribute=attribute.name)
 
 
-def _evaluate(rule, names):
+def _evaluate(rule_evaluator, rule):
     "Return the Failure of rule or None when the request satisfies it"
     try:
-        accepted = evaluate(rule.expression, VARIABLES, names)
+        accepted = rule_evaluator.eval(
+            rule.expression, compile_rule(rule.expression))
     except Exception as exception:
         # A rule that cannot be evaluated refuses the request; it must
         # never crash the quote or the issuance calling it.
