@@ -20,7 +20,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .exceptions import RuleExpressionError
+from .exceptions import ProductValidationError, RuleExpressionError
 from .expression import InvalidExpression
 from .risk_attribute import TypedAttributeMixin
 from .settlement import compile_claim_expression
@@ -133,7 +133,7 @@ class Line(DeactivableMixin, ModelSQL, ModelView):
         required = {a.name for a in version.risk_attributes if a.required}
         for name in self.insured_object_names:
             if name not in required and name not in PERSON_KEYS:
-                raise RuleExpressionError(gettext(
+                raise ProductValidationError(gettext(
                         'insurance_product.msg_line_insured_object_unknown',
                         line=self.rec_name, attribute=name,
                         version=version.rec_name))

@@ -284,19 +284,21 @@ def try_out(screens, tab):
     screens.button(screens.dialog, "关闭")
 
 
-def grant(screens, version_name, channel_code='TAOMALL'):
+def grant(screens, version_name, channel_name="淘猫商城"):
     "The business user's contract granting the version to the channel"
     office = screens.office
     tab = office.open_menu('保险', '渠道', '授权契约')
     screens.new(tab)
-    screens.many2one(tab, 'channel', channel_code)
+    screens.many2one(tab, 'channel', channel_name)
     screens.many2one(tab, 'product_version', version_name)
     # quote, issue and query are granted by default
-    plans = tab.locator('.form-many2many').filter(has=screens.page.locator(
-            '.form-many2many-string', has_text="授权方案")).first
-    plans.locator('input').first.fill('STANDARD')
-    plans.locator('input').first.press('Enter')
+    plans = tab.locator('.form-many2many').first
+    entry = plans.locator('input:visible').first
+    entry.fill('STANDARD')
     office.wait_idle()
+    plans.locator('.dropdown-menu li', has_text='[STANDARD]').first.click()
+    office.wait_idle()
+    plans.locator('tbody tr', has_text='STANDARD').first.wait_for()
     screens.save(tab)
     screens.button(tab, "生效")
     return tab
