@@ -14,12 +14,12 @@ from trytond.model import (
     fields,
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS
-from trytond.modules.insurance_base.timezone import china_today
+from trytond.modules.insurance_base.numbering import Numbering
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
-NUMBER_SEQUENCE = 'insurance_policy_number_seq'
+NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)
 ID_TYPE_SELECTION = [
     ('ID_CARD', "Resident Identity Card"),
     ('PASSPORT', "Passport"),
@@ -137,10 +137,7 @@ class Policy(Workflow, ModelSQL, ModelView):
     def __register__(cls, module):
         create_extension('btree_gist')
         super().__register__(module)
-        database = Transaction().database
-        connection = Transaction().connection
-        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
-            database.sequence_create(connection, NUMBER_SEQUENCE)
+        NUMBERING.create()
 
     @classmethod
     def default_state(cls):
@@ -163,19 +160,13 @@ class Policy(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def next_number(cls):
-        """Return a new policy number: P, the date in China, the sequence
-
-        A PostgreSQL sequence never blocks concurrent issues (a number may
-        be lost by a rolled back issue: gaps are expected)."""
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return cls.number_of(value)
+        "A new policy number: P, the day in China, the sequence"
+        return NUMBERING.next()
 
     @classmethod
-    def number_of(cls, value):
-        "The policy number of the sequence's value, dated today in China"
-        return f'P{china_today():%Y%m%d}{value:010d}'
+    def next_numbers(cls, count):
+        "count new policy numbers, taken in one query (bulk issuance)"
+        return NUMBERING.next_many(count)
 
 
 def create_extension(name):
