@@ -68,11 +68,12 @@ run_services() {
         wait 2>/dev/null || true
     }
     trap stop INT TERM EXIT
-    local sockets=$STAMP_DIR/run/$DATABASE
+    local sockets=$RUNTIME_DIR/run/$DATABASE
     socket_folder "$sockets"
+    runtime_folders "$RUNTIME_DIR/nginx"
     GUNICORN_BIND=unix:$sockets/gunicorn.sock \
         setsid gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
-    setsid python "$ROOT/scripts/proxy.py" --dir "$STAMP_DIR/nginx/$DATABASE" \
+    setsid python "$ROOT/scripts/proxy.py" --dir "$RUNTIME_DIR/nginx/$DATABASE" \
         --listen "${INSURANCE_BIND:-127.0.0.1:8000}" --upstream "unix:$sockets/gunicorn.sock" & pids+=($!)
     # One trytond-worker per named queue (addons/insurance_base/queue.py), so
     # that a long run of one kind of task never delays another kind.
