@@ -15,7 +15,7 @@ from trytond.model import (
     fields,
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS
-from trytond.modules.insurance_base.timezone import china_today
+from trytond.modules.insurance_base.numbering import Numbering
 from trytond.pool import Pool
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
@@ -23,7 +23,7 @@ from trytond.transaction import Transaction
 
 from .search_box import every_field_domain, search_box_domain
 
-NUMBER_SEQUENCE = 'insurance_policy_number_seq'
+NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)
 ID_TYPE_SELECTION = [
     ('ID_CARD', "Resident Identity Card"),
     ('PASSPORT', "Passport"),
@@ -151,10 +151,7 @@ class Policy(Workflow, ModelSQL, ModelView):
         super().__register__(module)
         # line.xml of insurance_product is loaded now
         Pool().get('insurance.product').migrate_line_codes()
-        database = Transaction().database
-        connection = Transaction().connection
-        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
-            database.sequence_create(connection, NUMBER_SEQUENCE)
+        NUMBERING.create()
 
     @classmethod
     def default_state(cls):
@@ -174,19 +171,13 @@ class Policy(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def next_number(cls):
-        """Return a new policy number: P, the date in China, the sequence
-
-        A PostgreSQL sequence never blocks concurrent issues (a number may
-        be lost by a rolled back issue: gaps are expected)."""
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return cls.number_of(value)
+        "A new policy number: P, the day in China, the sequence"
+        return NUMBERING.next()
 
     @classmethod
-    def number_of(cls, value):
-        "The policy number of the sequence's value, dated today in China"
-        return f'P{china_today():%Y%m%d}{value:010d}'
+    def next_numbers(cls, count):
+        "count new policy numbers, taken in one query (bulk issuance)"
+        return NUMBERING.next_many(count)
 
 
 class HashTextExtended(Function):
