@@ -5,9 +5,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_postgresql
 ensure_venv
+ensure_fonts
 ensure_sao
 ensure_swagger_ui
 command -v chromium >/dev/null || apt_install chromium
+# The e-policy tests read the PDF's text and decode its QR code.
+command -v pdftotext >/dev/null || apt_install poppler-utils
+command -v zbarimg >/dev/null || apt_install zbar-tools
 
 drop_test_databases() {
     # Module templates are keyed by module names only: a template left by an
