@@ -6,7 +6,10 @@ import threading
 import time
 from contextlib import contextmanager
 
+import pytest
 from aiosmtpd.controller import Controller
+
+from trytond import config
 
 
 class MailSink:
@@ -60,3 +63,15 @@ def attachments(message):
     "{file name: bytes} of the message's attachments"
     return {part.get_filename(): part.get_payload(decode=True)
         for part in message.iter_attachments()}
+
+
+@pytest.fixture
+def mail_server():
+    "An SMTP server, and trytond's [email] uri pointing at it"
+    with smtp_server() as sink:
+        previous = config.get('email', 'uri')
+        config.set('email', 'uri', sink.uri)
+        try:
+            yield sink
+        finally:
+            config.set('email', 'uri', previous)

@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .smtp import attachments, free_port, smtp_server
+from .smtp import attachments, free_port, mail_server  # noqa: F401
 from .tools import (
     BUYER_ID, account_policy, e_policy, insurer, pdf_fonts, pdf_text,
     qr_codes)
@@ -179,18 +179,6 @@ def test_masking_keeps_a_third_at_most():
     assert mask_id_number('E12345678') == 'E12****78'
     assert mask_id_number('AB') == '**'
     assert mask_id_number('') == ''
-
-
-@pytest.fixture
-def mail_server():
-    "An SMTP server, and trytond's [email] uri pointing at it"
-    with smtp_server() as sink:
-        previous = config.get('email', 'uri')
-        config.set('email', 'uri', sink.uri)
-        try:
-            yield sink
-        finally:
-            config.set('email', 'uri', previous)
 
 
 @with_transaction()
