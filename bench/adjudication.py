@@ -34,8 +34,8 @@ CLONE_VALUES = {
 
 
 def issue_template_policy():
+    from trytond.modules.insurance_base.timezone import china_today
     from trytond.modules.insurance_policy import issuance
-    from trytond.modules.insurance_policy.timezone import china_today
     from trytond.pool import Pool
     Channel = Pool().get('insurance.channel')
     channel, = Channel.search([('code', '=', CHANNEL)])
@@ -87,7 +87,7 @@ def file_claims(cursor, template_id, incident_date):
 
 
 def prepare(database, count):
-    from trytond.modules.insurance_policy.timezone import china_today
+    from trytond.modules.insurance_base.timezone import china_today
     from trytond.transaction import Transaction
     with Transaction().start(database, 0) as transaction:
         template = issue_template_policy()

@@ -24,7 +24,11 @@ os.environ.setdefault(
     'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
 
 from tests.server import (  # noqa: E402
-    database_uri, drop_database, install_demo_database, running_server)
+    database_uri,
+    drop_database,
+    install_demo_database,
+    running_server,
+)
 
 ISSUES_PER_USER = 0.5
 COLUMNS = [
@@ -59,7 +63,8 @@ def markdown(rate, rows):
     for row in rows:
         values = [row[c] for c in COLUMNS]
         values[2] = f'{float(values[2]):.1f}'
-        lines.append(f'| {rate} | {row["Name"]} | ' + ' | '.join(values) + ' |')
+        lines.append(
+            f'| {rate} | {row["Name"]} | ' + ' | '.join(values) + ' |')
     return lines
 
 
@@ -77,7 +82,8 @@ def main():
     install_demo_database(database)
     lift_rate_limit(database)
     table = [
-        '| issues/s | endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |',
+        '| issues/s | endpoint | requests | failures | req/s '
+        '| p50 ms | p95 ms | p99 ms | max ms |',
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     try:
         with running_server(database, workers=args.workers) as base_url, \

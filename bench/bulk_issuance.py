@@ -21,7 +21,10 @@ os.environ.setdefault(
     'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
 
 from tests.server import (  # noqa: E402
-    drop_database, install_demo_database, server_environment)
+    drop_database,
+    install_demo_database,
+    server_environment,
+)
 
 HEADER = ('account_id,plan_code,policyholder_name,id_type,id_number,phone,'
     'email,effective_date,account_tier\n')

@@ -4,7 +4,8 @@ Each iteration of a partner is one sale: 2 quotes, 1 issue, 1 read of the
 issued policy and, one time in two, a claim on it (seed 1: per issue 2 quotes,
 1 query, 0.5 claims). The issue rate is users × ISSUES_PER_USER per second.
 
-    locust -f bench/locustfile.py --headless -H http://127.0.0.1:8000 -u 4 -r 4 -t 60s
+    locust -f bench/locustfile.py --headless -H http://127.0.0.1:8000 \
+        -u 4 -r 4 -t 60s
 Environment: BENCH_API_KEY (default: the demo TAOMALL key), BENCH_CLAIMS=0 to
 leave claims out, BENCH_ISSUES_PER_USER (default 0.5).
 """

@@ -81,7 +81,7 @@ def lookups(period):
             ('policy by number', [('number', '=', number)]),
             ('policies by policyholder phone',
                 [('policyholder_phone', '=', phone)])]:
-        def find():
+        def find(domain=domain):
             return Policy.read(
                 [p.id for p in Policy.search(domain)], ['number', 'state'])
         report(name, timed(find), f'{len(find())} found')

@@ -29,14 +29,31 @@ from pathlib import Path
 
 import psycopg
 
+from trytond.modules.insurance_base.timezone import china_midnight, utcnow
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from volume_business import (  # noqa: E402
-    CHANNEL_SHARES, CLAIM_COLUMNS, ENDORSEMENT_COLUMNS, PLAN_SHARES,
-    POLICY_COLUMNS, RETURN_RISKS, THEFT_RISKS, Numbers, Profile, Year,
-    as_json, china_midnight, days_of)
+    CHANNEL_SHARES,
+    CLAIM_COLUMNS,
+    ENDORSEMENT_COLUMNS,
+    PLAN_SHARES,
+    POLICY_COLUMNS,
+    RETURN_RISKS,
+    THEFT_RISKS,
+    Numbers,
+    Profile,
+    Year,
+    as_json,
+    days_of,
+)
 from volume_copy import (  # noqa: E402
-    Clock, advance_sequences, copy_rows, indexes_built_after, next_values)
+    Clock,
+    advance_sequences,
+    copy_rows,
+    indexes_built_after,
+    next_values,
+)
 
 PRODUCT_OF_CHANNEL = {'TAOMALL': 'RETURN_SHIPPING',
     'ZHIFUPAY': 'ACCOUNT_SECURITY'}
@@ -157,7 +174,7 @@ def main():
     with psycopg.connect(uri(arguments.database)) as connection:
         date_contracts_back(connection, profiles, days[0][0])
         numbers = numbering(connection)
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = utcnow()
         year = Year(profiles, days, arguments.scale, now, {
                 'policy': numbers['insurance_policy'],
                 'claim': numbers['insurance_claim'],

@@ -20,11 +20,12 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
-from decimal import ROUND_HALF_UP, Decimal
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
-CENT = Decimal('0.01')
+from trytond.modules.insurance_base.money import money
+from trytond.modules.insurance_base.timezone import china_date, china_midnight
+
 POLICIES_PER_DAY = 20_000
 MONTH_WEIGHTS = [1.0, 0.8, 0.95, 0.95, 1.0, 1.1, 0.9, 0.9, 0.95, 1.05, 1.3,
     1.1]
@@ -80,10 +81,6 @@ class Profile:
         return 'TM' if 'order_amount' in self.risk else 'ZF'
 
 
-def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def as_json(value):
     return json.dumps(value, ensure_ascii=False, separators=(', ', ': '),
         sort_keys=True)
@@ -100,15 +97,6 @@ def days_of(year, start=None, days=None):
     loaded = [d for d in year_days if start is None or d >= start][:days]
     return [(day, POLICIES_PER_DAY * MONTH_WEIGHTS[day.month - 1] / mean)
         for day in loaded]
-
-
-def china_midnight(day):
-    return (dt.datetime.combine(day, dt.time(), tzinfo=CHINA)
-        .astimezone(dt.timezone.utc).replace(tzinfo=None))
-
-
-def china_date(timestamp):
-    return (timestamp + dt.timedelta(hours=8)).date()
 
 
 def prorate(amount, starts_at, ends_at, day):
@@ -181,7 +169,7 @@ class Year:
             start = china_midnight(day)
             seconds = sorted(self.random.random() * 86400
                 for _ in range(count))
-            for profile, second in zip(chosen, seconds):
+            for profile, second in zip(chosen, seconds, strict=True):
                 yield self.policy_row(
                     profile, day, start + dt.timedelta(seconds=second))
 

@@ -1,6 +1,7 @@
 """gunicorn configuration for trytond.application:app (API and back office).
 
-Environment: INSURANCE_BIND (default 127.0.0.1:8000), GUNICORN_WORKERS
+Environment: GUNICORN_BIND, else INSURANCE_BIND (default 127.0.0.1:8000):
+scripts/run.sh binds a unix socket that only nginx opens; GUNICORN_WORKERS
 (default 2 per core), GUNICORN_TIMEOUT (default 60 s). The databases to serve
 are preloaded from TRYTOND_DATABASE_NAMES before the workers fork.
 """
@@ -14,7 +15,8 @@ import os
 # harness from dropping its databases.
 os.environ.setdefault('TRYTOND_CACHE__CLEAN_TIMEOUT', '0')
 
-bind = os.environ.get('INSURANCE_BIND', '127.0.0.1:8000')
+bind = (os.environ.get('GUNICORN_BIND')
+    or os.environ.get('INSURANCE_BIND', '127.0.0.1:8000'))
 workers = int(os.environ.get(
         'GUNICORN_WORKERS', 2 * multiprocessing.cpu_count()))
 worker_class = 'sync'

@@ -61,8 +61,31 @@ export DEMO_ADMIN_PASSWORD=${DEMO_ADMIN_PASSWORD:-admin2026}
 export DEMO_STAFF_PASSWORD=${DEMO_STAFF_PASSWORD:-demo2026}
 
 ensure_fonts() {
-    # The e-policy PDF embeds this TrueType CJK font (insurance_document).
+    # The e-policy PDF embeds this TrueType CJK font (insurance_document);
+    # the screenshots of the Chinese back office need it too.
     [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || apt_install fonts-wqy-zenhei
+}
+
+ensure_nginx() {
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install_no_start nginx
+}
+
+# Debian starts a service on installation; the project runs its own nginx
+# and pgbouncer, so the system's are not started.
+apt_install_no_start() {
+    local policy=/usr/sbin/policy-rc.d added=
+    if [ ! -e "$policy" ] && [ "$(id -u)" = 0 ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; added=1
+    fi
+    apt_install "$@"
+    if [ -n "$added" ]; then rm -f "$policy"; fi
+}
+
+# A folder for gunicorn's unix socket that nginx may open and nobody else:
+# as root, only root and the group www-data (nginx's user) may enter it.
+socket_folder() {
+    mkdir -p "$1"
+    if [ "$(id -u)" = 0 ]; then chgrp www-data "$1" && chmod 2750 "$1"; fi
 }
 
 ensure_node() {
@@ -71,13 +94,35 @@ ensure_node() {
 
 ensure_sao() {
     local sao=$SAO_DIR/node_modules/tryton-sao
-    if [ -f "$sao/index.html" ] && [ -d "$sao/node_modules/jquery" ]; then return 0; fi
-    ensure_node
-    log "Installing the sao 8.0 web client from npm"
-    mkdir -p "$SAO_DIR"
-    (cd "$SAO_DIR" && npm install --no-audit --no-fund --loglevel=error tryton-sao@8.0)
-    # sao's index.html loads node_modules/... from its own folder.
-    (cd "$sao" && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+    if ! [ -f "$sao/index.html" ] || ! [ -d "$sao/node_modules/jquery" ]; then
+        ensure_node
+        log "Installing the sao 8.0 web client from npm"
+        mkdir -p "$SAO_DIR"
+        (cd "$SAO_DIR" && npm install --no-audit --no-fund --loglevel=error tryton-sao@8.0)
+        # sao's index.html loads node_modules/... from its own folder.
+        (cd "$sao" && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund --loglevel=error)
+    fi
+    ensure_sao_custom "$sao"
+}
+
+MOMENT_TIMEZONE=moment-timezone@0.6.6
+MOMENT_TIMEZONE_BUILD=node_modules/moment-timezone/builds/moment-timezone-with-data-10-year-range.min.js
+
+# sao's index.html loads custom.js and custom.css from its folder: ours are
+# sao/custom.* of this repository, custom.js preceded by moment-timezone (staff
+# see Beijing time whatever their browser's zone). Rebuilt when they changed.
+ensure_sao_custom() {
+    local sao=$1 extra=$SAO_DIR/extra
+    if ! [ -f "$extra/$MOMENT_TIMEZONE_BUILD" ]; then
+        ensure_node
+        log "Installing $MOMENT_TIMEZONE for the sao web client"
+        mkdir -p "$extra"
+        npm install --prefix "$extra" --no-audit --no-fund --no-save --loglevel=error "$MOMENT_TIMEZONE"
+    fi
+    if ! cat "$extra/$MOMENT_TIMEZONE_BUILD" "$ROOT/sao/custom.js" | cmp -s - "$sao/custom.js"; then
+        cat "$extra/$MOMENT_TIMEZONE_BUILD" "$ROOT/sao/custom.js" > "$sao/custom.js"
+    fi
+    cmp -s "$ROOT/sao/custom.css" "$sao/custom.css" || cp "$ROOT/sao/custom.css" "$sao/custom.css"
 }
 
 ensure_swagger_ui() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command 1 of the README: install what is missing, create or update the demo
-# database, then run gunicorn (API + back office), trytond-worker and
-# trytond-cron until Ctrl-C. A second run reuses everything and starts quickly.
+# database, then run nginx (in front, on INSURANCE_BIND), gunicorn (API + back
+# office, on a unix socket only nginx opens), trytond-worker and trytond-cron
+# until Ctrl-C. A second run reuses everything and starts quickly.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DATABASE=${INSURANCE_DATABASE:-insurance_demo}
@@ -14,6 +15,7 @@ ensure_venv
 ensure_fonts
 ensure_sao
 ensure_swagger_ui
+ensure_nginx
 
 modules_fingerprint() {
     (cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.cfg' -o -name '*.po' \) \
@@ -65,7 +67,12 @@ run_services() {
         wait 2>/dev/null || true
     }
     trap stop INT TERM EXIT
-    setsid gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
+    local sockets=$STAMP_DIR/run/$DATABASE
+    socket_folder "$sockets"
+    GUNICORN_BIND=unix:$sockets/gunicorn.sock \
+        setsid gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
+    setsid python "$ROOT/scripts/proxy.py" --dir "$STAMP_DIR/nginx/$DATABASE" \
+        --listen "${INSURANCE_BIND:-127.0.0.1:8000}" --upstream "unix:$sockets/gunicorn.sock" & pids+=($!)
     setsid trytond-worker -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
     setsid trytond-cron -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
     wait_for_http "http://${INSURANCE_BIND:-127.0.0.1:8000}/api/v1/health"
@@ -87,7 +94,7 @@ print_welcome() {
     local url="http://${INSURANCE_BIND:-127.0.0.1:8000}"
     cat <<TXT
 
-  Insurance core is running (Ctrl-C stops gunicorn, trytond-worker and trytond-cron).
+  Insurance core is running (Ctrl-C stops nginx, gunicorn, trytond-worker and trytond-cron).
   Back office : $url/   database: $DATABASE
   Partner API : $url/api/v1/   docs: $url/api/v1/docs   health: $url/api/v1/health
   Logins      : admin / $DEMO_ADMIN_PASSWORD, and $(python "$ROOT/scripts/demo_data.py" --list-users)

@@ -8,6 +8,7 @@ ensure_venv
 ensure_fonts
 ensure_sao
 ensure_swagger_ui
+ensure_nginx
 command -v chromium >/dev/null || apt_install chromium
 # The e-policy tests read the PDF's text and decode its QR code.
 command -v pdftotext >/dev/null || apt_install poppler-utils
@@ -28,6 +29,8 @@ export DB_CACHE=postgresql:// DB_NAME=test_$(date +%s)_$$
 cd "$ROOT"
 status=0
 [ $# -gt 0 ] || set -- addons tests
-python -m pytest "$@" || status=$?
+# Lint first: CI fails on a ruff finding (rules in pyproject.toml).
+ruff check "$ROOT" || status=$?
+[ $status -ne 0 ] || python -m pytest "$@" || status=$?
 drop_test_databases
 exit $status

@@ -8,7 +8,11 @@ import pytest
 
 from .client import DEMO_KEYS, Client
 from .server import (
-    drop_database, install_demo_database, running_server, server_environment)
+    drop_database,
+    install_demo_database,
+    running_server,
+    server_environment,
+)
 
 SEED = Path(__file__).parent / 'api' / 'seed.py'
 

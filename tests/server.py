@@ -4,7 +4,9 @@ A database is created with trytond-admin exactly as scripts/run.sh does, the
 demo data loaded by scripts/demo_data.py, and gunicorn started with the
 production configuration on a free port of 127.0.0.1.
 """
+import grp
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -97,20 +99,94 @@ def wait_until_answering(url, timeout=60):
     raise TimeoutError(f"nothing answers at {url}")
 
 
+def wait_until_healthy(url, timeout=60):
+    "Wait until url answers 200 (nginx answers 503 until gunicorn does)"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} is not healthy")
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def running_server(database, workers=2, **extra_env):
     "Yield the base URL of a gunicorn serving database"
     port = free_port()
+    with running_gunicorn(database, f'127.0.0.1:{port}', workers,
+            **extra_env):
+        base_url = f'http://127.0.0.1:{port}'
+        wait_until_answering(base_url + '/api/v1/health')
+        yield base_url
+
+
+@contextmanager
+def running_gunicorn(database, bind, workers=2, **extra_env):
+    "Run gunicorn serving database on bind (host:port or unix:path)"
     env = server_environment(
-        database, INSURANCE_BIND=f'127.0.0.1:{port}',
-        GUNICORN_WORKERS=str(workers), **extra_env)
+        database, GUNICORN_BIND=bind, GUNICORN_WORKERS=str(workers),
+        **extra_env)
     process = subprocess.Popen([
             BIN / 'gunicorn', '-c', ROOT / 'config' / 'gunicorn.conf.py',
             'trytond.application:app'], env=env)
+    try:
+        yield process
+    finally:
+        stop(process)
+
+
+def socket_folder(name):
+    "A folder for unix sockets only root and nginx (www-data) may enter"
+    folder = ROOT / 'var' / 'run' / name
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.getuid() == 0:
+        os.chown(folder, 0, grp.getgrnam('www-data').gr_gid)
+        folder.chmod(0o2750)
+    return folder
+
+
+@contextmanager
+def running_proxy(upstreams, client_connections=32):
+    "Yield the base URL of nginx (scripts/proxy.py) in front of upstreams"
+    port = free_port()
+    folder = ROOT / 'var' / 'nginx' / f'test_{port}'
+    arguments = [sys.executable, ROOT / 'scripts' / 'proxy.py',
+        '--dir', folder, '--listen', f'127.0.0.1:{port}',
+        '--client-connections', str(client_connections)]
+    for upstream in upstreams:
+        arguments += ['--upstream', upstream]
+    process = subprocess.Popen(arguments)
     base_url = f'http://127.0.0.1:{port}'
     try:
         wait_until_answering(base_url + '/api/v1/health')
         yield base_url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def running_proxied_server(database, name, workers=2, client_connections=32,
+        **extra_env):
+    """Yield the base URL of nginx in front of gunicorn on a unix socket,
+    as scripts/run.sh runs them"""
+    sockets = socket_folder(name)
+    upstream = f'unix:{sockets}/gunicorn.sock'
+    try:
+        with running_gunicorn(database, upstream, workers, **extra_env), \
+                running_proxy([upstream], client_connections) as base_url:
+            wait_until_healthy(base_url + '/api/v1/health')
+            yield base_url
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)

@@ -98,7 +98,8 @@ class StaffAccessTestCase(unittest.TestCase):
         for role in ROLES:
             with self.subTest(role=role):
                 user = self.user_with_role(role)
-                self.assertEqual(self.visible_insurance_menus(user), MENUS[role])
+                self.assertEqual(
+                    self.visible_insurance_menus(user), MENUS[role])
 
     @with_transaction()
     def test_user_without_insurance_role_sees_no_insurance_menu(self):

@@ -11,13 +11,13 @@ import time
 from dataclasses import dataclass
 
 from trytond.cache import Cache
-from trytond.modules.insurance_policy.cache import cleared_on_change
+from trytond.modules.insurance_base.cache import cleared_on_change
+from trytond.modules.insurance_channel.api_key import LAST_USED_RESOLUTION
 from trytond.pool import Pool, PoolMeta
 
 from .errors import ApiError
 
 CACHE_DURATION = dt.timedelta(seconds=10)
-LAST_USED_RESOLUTION = 60  # seconds, as insurance_channel records it
 
 _accesses = Cache(
     'insurance_api.channel_access', duration=CACHE_DURATION, context=False)
@@ -90,8 +90,8 @@ def ip_allowed(access, address):
 def record_use(access):
     "Let the key record its use, at most once a minute per process"
     now = time.monotonic()
-    if now - _last_recorded.get(access.key_id, -LAST_USED_RESOLUTION) < (
-            LAST_USED_RESOLUTION):
+    resolution = LAST_USED_RESOLUTION.total_seconds()
+    if now - _last_recorded.get(access.key_id, -resolution) < resolution:
         return
     _last_recorded[access.key_id] = now
     ApiKey = Pool().get('insurance.channel.api_key')

@@ -3,7 +3,11 @@
 `endpoint(...)` registers a handler on trytond's WSGI application and in
 ENDPOINTS, from which the OpenAPI document is generated. Serving a request
 runs, in one short transaction as user 0: authentication, rate limit,
-idempotency (POST and PATCH) and the handler.
+idempotency (POST and PATCH) and the handler. The transaction is trytond's
+own (protocols.wrappers.with_transaction), as for its RPC: it is read-only
+for GET, restarted on a serialisation failure (up to [database] retry
+times) and restarted with the rows locked when a handler calls
+ModelSQL.lock.
 """
 import json
 import logging
@@ -15,20 +19,19 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from trytond import backend
 from trytond.pool import Pool
-from trytond.protocols.wrappers import Response
+from trytond.protocols.wrappers import Response, with_transaction
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from . import ratelimit
 from .auth import authenticate
 from .database import api_database_name
 from .errors import ApiError, validation_details
 from .idempotency import Answer, fingerprint, valid_key
 from .middleware import API_PREFIX
-from .ratelimit import rate_limiter
 
 logger = logging.getLogger(__name__)
 
-ATTEMPTS = 5
 WRITE_METHODS = {'POST', 'PATCH', 'PUT', 'DELETE'}
 AUTHENTICATION_ERRORS = (
     'UNAUTHENTICATED', 'CHANNEL_CLOSED', 'IP_NOT_ALLOWED', 'RATE_LIMITED')
@@ -62,10 +65,6 @@ class Endpoint:
     @property
     def idempotent(self):
         return self.authenticated and self.method in WRITE_METHODS
-
-    @property
-    def readonly(self):
-        return self.method not in WRITE_METHODS
 
     @property
     def all_errors(self):
@@ -115,11 +114,11 @@ class ApiCall:
         try:
             raw = self.request.get_data(cache=True)
         except RequestEntityTooLarge:
-            raise ApiError('PAYLOAD_TOO_LARGE')
+            raise ApiError('PAYLOAD_TOO_LARGE') from None
         try:
             raw.decode('utf-8')
         except UnicodeDecodeError:
-            raise invalid_request('body', "The body is not UTF-8.")
+            raise invalid_request('body', "The body is not UTF-8.") from None
         return raw
 
     @cached_property
@@ -129,7 +128,7 @@ class ApiCall:
             return self.endpoint.body.model_validate_json(self.raw_body)
         except ValidationError as error:
             raise ApiError('INVALID_REQUEST',
-                details=validation_details(error))
+                details=validation_details(error)) from error
 
     @cached_property
     def request_hash(self):
@@ -150,7 +149,7 @@ class ApiCall:
         "Count the request once against the channel's rate limit"
         if not self.rate_charged:
             self.rate_charged = True
-            rate_limiter.check(self.channel.channel_id,
+            ratelimit.check(self.channel.channel_id,
                 self.channel.rate_limit)
 
 
@@ -179,27 +178,32 @@ def answer_in_transaction(call):
     database = api_database_name()
     if not database:
         raise ApiError('SERVICE_UNAVAILABLE')
-    _ensure_pool(database)
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            with Transaction().start(database, 0,
-                    readonly=call.endpoint.readonly,
-                    context={'_request': call.request.context}):
-                return execute(call)
-        except backend.DatabaseOperationalError:
-            # Serialisation failures, such as a request holding the same
-            # idempotency key: the next attempt replays its answer
-            if attempt == ATTEMPTS:
-                logger.warning("Giving up %s after %d attempts",
-                    call.request, attempt, exc_info=True)
-                raise ApiError('SERVICE_UNAVAILABLE',
-                    headers={'Retry-After': '1'})
+    try:
+        return execute_in_transaction(call.request, database_pool(database),
+            call)
+    except backend.DatabaseOperationalError:
+        # Serialisation failures or locks still held after trytond's
+        # retries: the partner may retry
+        logger.warning("Giving up %s", call.request, exc_info=True)
+        raise ApiError('SERVICE_UNAVAILABLE',
+            headers={'Retry-After': '1'}) from None
 
 
-def _ensure_pool(database):
-    if database not in Pool.database_list():
-        with Transaction().start(database, 0, readonly=True):
-            Pool(database).init()
+def database_pool(name):
+    "The pool of database name, loaded on first use (as with_pool does)"
+    loaded = name in Pool.database_list()
+    pool = Pool(name)
+    if not loaded:
+        with Transaction().start(name, 0, readonly=True):
+            pool.init()
+    return pool
+
+
+@with_transaction()
+def execute_in_transaction(request, pool, call):
+    # A request holding the idempotency key of another running one fails to
+    # serialise and is restarted: it then replays the other's answer.
+    return execute(call)
 
 
 def execute(call):

@@ -1,9 +1,13 @@
-"""The contract's error body and the codes the partner API answers with.
+"""The contract's error body and every code the partner API answers with.
 
-Every refusal is an ApiError; `error_response` turns it into
-{"error": {"code", "message", "details"}} with its HTTP status.
+Every refusal is an ApiError, answered as {"error": {"code", "message",
+"details"}} with the HTTP status of its code. All codes are declared here, so
+the OpenAPI document does not depend on which module was imported first.
 """
 from http import HTTPStatus
+
+from trytond.modules.insurance_claim.exceptions import ClaimError
+from trytond.modules.insurance_policy.exceptions import IssuanceError
 
 # code: (HTTP status, default message)
 ERROR_CODES = {
@@ -32,6 +36,13 @@ ERROR_CODES = {
     'IDEMPOTENCY_KEY_REUSED': (
         HTTPStatus.CONFLICT,
         "The idempotency key was already used with another request."),
+    'POLICY_NOT_IN_FORCE': (
+        HTTPStatus.CONFLICT, "The policy is not in force."),
+    'ALREADY_RENEWED': (
+        HTTPStatus.CONFLICT, "The policy is already renewed."),
+    'CLAIM_FINAL': (
+        HTTPStatus.CONFLICT,
+        "The claim is paid or closed and can no longer be updated."),
     'PAYLOAD_TOO_LARGE': (
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "The body exceeds 1 MiB."),
     'UNSUPPORTED_MEDIA_TYPE': (
@@ -47,6 +58,9 @@ ERROR_CODES = {
         HTTPStatus.UNPROCESSABLE_ENTITY,
         "A policy is already in force on this insured object for an "
         "overlapping period."),
+    'NOT_COVERED': (
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "The policy does not cover the incident date."),
     'RATE_LIMITED': (
         HTTPStatus.TOO_MANY_REQUESTS, "Too many requests; retry later."),
     'INTERNAL_ERROR': (
@@ -70,6 +84,12 @@ CODE_OF_STATUS = {
     HTTPStatus.SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
     }
 
+# What the issuance engine may refuse a quote, an issue, an endorsement or a
+# renewal for
+ISSUANCE_ERRORS = (
+    'OPERATION_NOT_AUTHORIZED', 'PLAN_NOT_AUTHORIZED', 'RULE_VIOLATION',
+    'PRODUCT_WITHDRAWN')
+
 
 class ApiError(Exception):
     "A refusal answered in the contract's error shape"
@@ -92,6 +112,17 @@ class ApiError(Exception):
                 }}
 
 
+def answer_refusals(operation, *args, **kwargs):
+    """Return operation(*args, **kwargs); a refusal of the issuance or
+    claims engine raises the ApiError of its code"""
+    try:
+        return operation(*args, **kwargs)
+    except (IssuanceError, ClaimError) as error:
+        # Claims name no details: their message says it all.
+        raise ApiError(error.code, error.message,
+            details=getattr(error, 'details', ())) from error
+
+
 def status_error(status):
     "Return the ApiError for an HTTP status raised outside the API handlers"
     status = HTTPStatus(status)
@@ -111,8 +142,3 @@ def validation_details(validation_error):
             } for error in validation_error.errors(
                 include_url=False, include_context=False,
                 include_input=False)]
-
-
-def codes_of_status(status):
-    return sorted(code for code, (code_status, _) in ERROR_CODES.items()
-        if code_status == status)

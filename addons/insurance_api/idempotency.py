@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sql import Conflict
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
@@ -51,13 +52,9 @@ def fingerprint(method, path, payload):
         f'{method} {path}\n{canonical}'.encode()).hexdigest()
 
 
-def utcnow():
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
-
 class IdempotencyRecord(ModelSQL, ModelView):
-    "API Idempotency Record"
     __name__ = 'insurance.api.idempotency'
+    __string__ = "API Idempotency Record"
 
     channel = fields.Many2One(
         'insurance.channel', "Channel", required=True, readonly=True,

@@ -1,4 +1,9 @@
-"""The OpenAPI 3.1 document, generated from the endpoints and their models."""
+"""The OpenAPI 3.1 document, generated from the endpoints and their models.
+
+Paths are sorted, and so are the operations of a path (GET, POST, PUT,
+PATCH, DELETE): the document does not depend on the order in which the
+resources' modules were imported.
+"""
 from http import HTTPStatus
 
 from pydantic.json_schema import models_json_schema
@@ -22,6 +27,7 @@ RETRY_AFTER_HEADER = {
     }
 # Any endpoint working in the database may answer this.
 DATABASE_ERRORS = ('SERVICE_UNAVAILABLE',)
+METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 _document = None
 
@@ -37,7 +43,8 @@ def document():
 def build_document():
     schemas = component_schemas()
     paths = {}
-    for endpoint in ENDPOINTS:
+    for endpoint in sorted(ENDPOINTS, key=lambda e: (
+                e.path, METHOD_ORDER.index(e.method))):
         operations = paths.setdefault(endpoint.path, {})
         operations[endpoint.method.lower()] = operation(endpoint)
     return {

@@ -1,19 +1,24 @@
-"""Request and response bodies of the partner API (pydantic v2).
+"""What the bodies of every resource of the partner API are made of
+(pydantic v2), and the error body.
 
 Requests are strict: unknown fields and wrong JSON types are refused with
 INVALID_REQUEST naming each field. The OpenAPI document is generated from
-these models.
+the models. Each resource declares its own bodies beside its endpoints.
 """
 import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
-    WithJsonSchema, model_serializer)
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from trytond.modules.insurance_policy.policy import ID_TYPES
-
 
 # PostgreSQL cannot store NUL characters in text.
 WITHOUT_NUL = r'^[^\x00]*$'
@@ -80,87 +85,6 @@ class ResponseModel(BaseModel):
     model_config = ConfigDict(extra='forbid')
 
 
-class Person(RequestModel):
-    name: Name
-    id_type: IdType
-    id_no: text(min_length=1, max_length=64, pattern=NOT_BLANK)
-    phone: text(max_length=32, pattern=r'^\+?[0-9 -]{5,32}$') | None = None
-    email: text(max_length=254, pattern=EMAIL) | None = None
-
-
-class QuoteRequest(RequestModel):
-    product_code: Code
-    plan_code: Code
-    effective_date: dt.date
-    policyholder: Person
-    insured: Person | None = Field(
-        None, description="Defaults to the policyholder")
-    risk: Annotated[
-        dict[text(min_length=1, max_length=64), RiskValue],
-        Field(max_length=64), WithJsonSchema(RISK_SCHEMA)]
-
-
-class IssueRequest(QuoteRequest):
-    pass
-
-
-class BreakdownLine(ResponseModel):
-    "One step of the rating; amount is the running premium after it"
-
-    @model_serializer(mode='wrap')
-    def omit_empty(self, serialize):
-        return {k: v for k, v in serialize(self).items() if v is not None}
-
-    kind: Literal['base', 'factor', 'adjustment', 'minimum', 'rounding']
-    amount: str = Field(description="Decimal amount")
-    factor: str | None = None
-    table: str | None = Field(None, description="The rating table code")
-    attribute: str | None = Field(
-        None, description="The risk attribute looked up")
-    value: str | None = Field(None, description="The value looked up")
-    row: str | None = Field(None, description="The matching row or band")
-    applied: bool | None = Field(
-        None, description="Whether the minimum premium applied")
-
-
-class Cover(ResponseModel):
-    "What a quote and a policy tell alike: the plan, its price and term"
-    product_code: str
-    plan_code: str
-    premium: Money
-    currency: Literal['CNY']
-    sum_insured: Money
-    start: Timestamp
-    end: Timestamp
-
-
-class Quote(Cover):
-    breakdown: list[BreakdownLine]
-
-
-class PersonOut(ResponseModel):
-    name: str
-    id_type: str
-    id_no: str
-    phone: str | None = None
-    email: str | None = None
-
-
-class Policy(Cover):
-    policy_no: str
-    status: Literal['in_force', 'cancelled', 'expired']
-    product_version: int
-    policyholder: PersonOut
-    insured: PersonOut
-    risk: dict[str, RiskValue]
-    issued_at: Timestamp
-    endorsements: list[dict] = Field(
-        description="Endorsements of the policy, oldest first")
-    renewed_from: str | None = None
-    renewed_to: str | None = None
-    refund: Money | None = None
-
-
 class ErrorDetail(ResponseModel):
     field: str | None = Field(
         None, description="The request field at fault, dotted")
@@ -178,8 +102,3 @@ class ErrorBody(ResponseModel):
 
 class Error(ResponseModel):
     error: ErrorBody
-
-
-class Health(ResponseModel):
-    status: Literal['ok', 'unavailable']
-    database: Literal['reachable', 'unreachable']

@@ -7,6 +7,7 @@ from sql import Null
 from trytond.backend import DatabaseOperationalError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -138,7 +139,7 @@ class ApiKey(Workflow, ModelSQL, ModelView):
         the request's transaction may be read-only, and concurrent requests
         must not queue on the key's row lock until the slowest of them ends.
         When two requests race, one update wins and the other is dropped."""
-        now = dt.datetime.now()  # trytond runs in UTC
+        now = utcnow()
         if self.last_used and now - self.last_used < LAST_USED_RESOLUTION:
             return
         table = self.__table__()

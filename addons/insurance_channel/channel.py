@@ -156,7 +156,7 @@ class Channel(Workflow, ModelSQL, ModelView):
                     raise ChannelValidationError(gettext(
                             'insurance_channel.msg_channel_ip_entry_invalid',
                             entry=entry,
-                            channel=channel.rec_name))
+                            channel=channel.rec_name)) from None
 
     def ip_allowed(self, address):
         "Tell whether a call from address passes the IP allowlist"

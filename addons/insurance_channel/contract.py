@@ -1,11 +1,10 @@
-import datetime as dt
 from decimal import Decimal
 
 from sql import Null
 
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import without_check_access
@@ -215,7 +214,7 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
         changed = [
             c for c in contracts if c.current_version.terms() != c.terms()]
         if changed:
-            now = dt.datetime.now()
+            now = utcnow()
             cls.close_versions(changed, now)
             cls.open_versions(changed, now)
 
@@ -290,13 +289,13 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
     def activate(cls, contracts):
         for contract in contracts:
             contract.check_activable()
-        cls.open_versions(contracts, dt.datetime.now())
+        cls.open_versions(contracts, utcnow())
 
     @classmethod
     @ModelView.button
     @Workflow.transition('terminated')
     def terminate(cls, contracts):
-        cls.close_versions(contracts, dt.datetime.now())
+        cls.close_versions(contracts, utcnow())
 
     @classmethod
     @without_check_access

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from sql.operators import Concat, Exists
 
 from trytond.i18n import gettext
-from trytond.modules.insurance_policy.timezone import utcnow
+from trytond.modules.insurance_base.locking import skip_locked
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .claim import policy_covers
 from .claim_log import Change
-from .locking import SkipLocked
 
 BATCH_SIZE = 1000
 PAYMENT_PREFIX = 'RS-'
@@ -134,8 +134,8 @@ class Claim(metaclass=PoolMeta):
                 policy.state, policy.starts_at, policy.ends_at,
                 policy.sum_insured, paid_before,
                 where=where, order_by=[claim.id], limit=size,
-                for_=[SkipLocked(claim), SkipLocked(
-                        policy, strength='NO KEY UPDATE')]))
+                for_=[skip_locked(claim),
+                    skip_locked(policy, strength='NO KEY UPDATE')]))
         return [Submitted(claim_id, policy_id, incident_date,
                 (details or {}).get('return_tracking_no'), *policy_values)
             for claim_id, policy_id, incident_date, details, *policy_values

@@ -22,14 +22,15 @@ from sql.operators import Exists
 
 from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.modules.insurance_policy.timezone import in_china, utcnow
+from trytond.modules.insurance_base.locking import skip_locked
+from trytond.modules.insurance_base.money import money_text
+from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .claim import rejection_reason
 from .delivery import Callback, post, retry_delay, window_spent
-from .locking import SkipLocked
 
 EVENT_TYPE = 'claim.status_changed'
 # What the payload tells of a claim
@@ -41,10 +42,6 @@ PARALLEL_CHANNELS = 16
 # A run stops starting attempts after this, so that it ends before the next
 # run of the cron (every minute) and never holds up the other crons long.
 RUN_SECONDS = 45
-
-
-def money_text(amount):
-    return None if amount is None else f'{amount:.2f}'
 
 
 def payload(event_id, occurred_at, claim, previous_status):
@@ -68,8 +65,8 @@ def payload(event_id, occurred_at, claim, previous_status):
 
 
 class CallbackEvent(ModelSQL, ModelView):
-    "Claim Callback Event"
     __name__ = 'insurance.callback.event'
+    __string__ = "Claim Callback Event"
     __access__ = {'claim'}
 
     event_id = fields.Char("Event ID", required=True, readonly=True)
@@ -290,7 +287,7 @@ class CallbackEvent(ModelSQL, ModelView):
         cursor.execute(*table.select(table.id,
                 where=(table.id == event_id)
                 & cls._due_condition(table, now),
-                for_=SkipLocked(table)))
+                for_=skip_locked()))
         if not cursor.fetchone():
             return None
         event = cls(event_id)

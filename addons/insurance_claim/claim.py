@@ -4,7 +4,6 @@ the automatic adjudication (return shipping) or by a claims handler.
 Every write goes through `write`, which records the change log and, for a
 change of state, the callback event, in the transaction of the change.
 """
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 
 from sql import Null
@@ -13,9 +12,21 @@ from sql.operators import Equal
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
-from trytond.modules.insurance_policy.timezone import (
-    china_midnight, china_today, utcnow)
+    Check,
+    Exclude,
+    Index,
+    ModelSQL,
+    ModelView,
+    Unique,
+    Workflow,
+    fields,
+)
+from trytond.modules.insurance_base.money import MONEY_DIGITS, money
+from trytond.modules.insurance_base.timezone import (
+    china_midnight,
+    china_today,
+    utcnow,
+)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -23,8 +34,6 @@ from trytond.transaction import Transaction
 from .claim_log import Change, changes_of_write
 from .exceptions import ClaimError, ClaimValidationError
 
-MONEY_DIGITS = (16, 2)
-CENT = Decimal('0.01')
 NUMBER_SEQUENCE = 'insurance_claim_number_seq'
 FINAL_STATES = {'paid', 'closed'}
 # What handling sets, and a copy starts without
@@ -40,8 +49,6 @@ REJECTION_CODES = [
     ]
 
 
-def money(amount):
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def policy_covers(policy, day):
@@ -73,8 +80,8 @@ def merged_details(details, patch):
 
 
 class Claim(Workflow, ModelSQL, ModelView):
-    "Insurance Claim"
     __name__ = 'insurance.claim'
+    __string__ = "Insurance Claim"
     _rec_name = 'number'
     # The change log below records more than ir.model.log would
     _log = False

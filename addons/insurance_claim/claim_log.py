@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from trytond.model import Index, Model, ModelSQL, ModelView, fields
-from trytond.modules.insurance_policy.timezone import in_china, utcnow
+from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -30,7 +30,7 @@ def changes_of_write(args):
     "The Changes that Claim.write(*args) makes, read before the write"
     actions = iter(args)
     return [change
-        for claims, values in zip(actions, actions)
+        for claims, values in zip(actions, actions, strict=True)
         for claim in claims
         for change in changes_of(claim, values)]
 
@@ -83,8 +83,8 @@ def current_actor():
 
 
 class ClaimLog(ModelSQL, ModelView):
-    "Claim Change Log"
     __name__ = 'insurance.claim.log'
+    __string__ = "Claim Change Log"
     __access__ = {'claim'}
 
     claim = fields.Many2One(

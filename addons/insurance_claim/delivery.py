@@ -60,7 +60,7 @@ def post(callback, now):
     "POST the callback signed at now (naive UTC); return its Outcome"
     if not callback.url:
         return Outcome(False, error="The channel has no callback URL.")
-    timestamp = int(now.replace(tzinfo=dt.timezone.utc).timestamp())
+    timestamp = int(now.replace(tzinfo=dt.UTC).timestamp())
     try:
         response = requests.post(callback.url, data=callback.body,
             headers=headers(callback, timestamp), timeout=TIMEOUT,

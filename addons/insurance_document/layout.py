@@ -45,8 +45,15 @@ from reportlab.lib.units import toLength
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    HRFlowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
-    Table, TableStyle)
+    HRFlowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 FONT_FOLDERS = ['/usr/share/fonts', '/usr/local/share/fonts']
 PAGE_SIZES = {'A4': A4, 'A5': A5, 'letter': letter}
@@ -88,9 +95,9 @@ def length(element, name, default=None):
         return default
     try:
         return toLength(value.strip())
-    except ValueError:
+    except ValueError as error:
         raise LayoutError(
-            f"<{element.tag}> {name}=\"{value}\" is not a length")
+            f"<{element.tag}> {name}=\"{value}\" is not a length") from error
 
 
 def colour(element, name, default=None):
@@ -99,9 +106,9 @@ def colour(element, name, default=None):
         return default
     try:
         return colors.toColor(value)
-    except ValueError:
+    except ValueError as error:
         raise LayoutError(
-            f"<{element.tag}> {name}=\"{value}\" is not a colour")
+            f"<{element.tag}> {name}=\"{value}\" is not a colour") from error
 
 
 def choice(element, name, choices, default):
@@ -120,9 +127,9 @@ def line(element, name):
     width, _, colour_name = value.strip().partition(' ')
     try:
         return toLength(width), colors.toColor(colour_name or 'black')
-    except ValueError:
+    except ValueError as error:
         raise LayoutError(f"<{element.tag}> {name}=\"{value}\" is not "
-            "'width colour'")
+            "'width colour'") from error
 
 
 def inline_markup(element):
@@ -148,7 +155,8 @@ def register_font(element):
     try:
         font = TTFont(name, path, subfontIndex=int(key[1]))
     except Exception as error:
-        raise LayoutError(f"<font> {file_name} cannot be read: {error}")
+        raise LayoutError(
+            f"<font> {file_name} cannot be read: {error}") from error
     pdfmetrics.registerFont(font)
     # <b> and <i> fall back on the font itself when it has no bold face
     pdfmetrics.registerFontFamily(
@@ -190,9 +198,9 @@ class Layout:
     def check_font(self, element, name):
         try:
             pdfmetrics.getFont(name)
-        except KeyError:
+        except KeyError as error:
             raise LayoutError(f"<{element.tag}> font \"{name}\" is not "
-                "declared by a <font>")
+                "declared by a <font>") from error
 
     def paragraph_style(self, element):
         name = element.get('name')
@@ -222,9 +230,9 @@ class Layout:
         name = name or element.get('style') or 'default'
         try:
             return self.styles[name]
-        except KeyError:
+        except KeyError as error:
             raise LayoutError(f"<{element.tag}> style \"{name}\" is not "
-                "declared by a <style>")
+                "declared by a <style>") from error
 
     def build(self):
         buffer = BytesIO()
@@ -332,9 +340,9 @@ class Layout:
         try:
             return [w if w == '*' or w.endswith('%') else toLength(w)
                 for w in values]
-        except ValueError:
+        except ValueError as error:
             raise LayoutError(f"<table> widths=\"{widths}\" is not a list "
-                "of lengths, percentages or *")
+                "of lengths, percentages or *") from error
 
     def table_commands(self, element):
         padding = length(element, 'padding', 3)
@@ -384,4 +392,4 @@ def paragraph(element, style):
     try:
         return Paragraph(inline_markup(element), style)
     except ValueError as error:
-        raise LayoutError(f"<{element.tag}> {error}")
+        raise LayoutError(f"<{element.tag}> {error}") from error

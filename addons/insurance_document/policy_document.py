@@ -6,12 +6,12 @@ writes the markup of layout.py, which ReportLab draws. The data it prints
 is gathered here, formatted, in Chinese, with ID numbers partly masked.
 """
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from genshi.template import TemplateError
 
 from trytond.i18n import gettext
-from trytond.modules.insurance_policy.timezone import in_china, utcnow
+from trytond.modules.insurance_base.money import money as rounded
+from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
@@ -21,12 +21,12 @@ from .exceptions import DocumentError
 from .verification import qr_payload, verification_code
 
 LANGUAGE = 'zh_CN'
-CENT = Decimal('0.01')
 TIME_FORMAT = '%Y-%m-%d %H:%M'
 
 
 def money(amount):
-    return f'{Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP):,}'
+    "amount as printed: 1,234.50"
+    return f'{rounded(amount):,}'
 
 
 def china_time(timestamp):

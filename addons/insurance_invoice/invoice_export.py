@@ -2,7 +2,7 @@
 statements: one row a request recorded that month (China time)."""
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.modules.insurance_policy.timezone import china_today
+from trytond.modules.insurance_base.timezone import china_today
 from trytond.modules.insurance_report.period import is_period, month_bounds
 from trytond.modules.insurance_report.xlsx import Column, Workbook
 from trytond.pool import Pool

@@ -15,18 +15,17 @@ import re
 from sql.operators import Equal
 
 from trytond.i18n import gettext
-from trytond.model import (
-    Exclude, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.model import Exclude, Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.modules.insurance_document import mail
 from trytond.modules.insurance_document.exceptions import EmailAddressError
-from trytond.modules.insurance_policy.timezone import china_today, utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import InvoiceRequestError, InvoiceRequestValidationError
 
-MONEY_DIGITS = (16, 2)
 NUMBER_SEQUENCE = 'insurance_invoice_request_number_seq'
 # 统一社会信用代码 (18) or an older taxpayer number (15, 17 or 20)
 TAX_NUMBER = re.compile(r'[0-9A-Z]{15}|[0-9A-Z]{17,18}|[0-9A-Z]{20}\Z')

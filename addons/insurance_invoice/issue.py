@@ -1,9 +1,8 @@
 """Finance's side of an invoice request: issue it with the invoice, or
 refuse it with a reason."""
 from trytond.model import ModelView, fields
+from trytond.modules.insurance_base.money import MONEY_DIGITS
 from trytond.wizard import Button, StateTransition, StateView, Wizard
-
-MONEY_DIGITS = (16, 2)
 
 
 class IssueStart(ModelView):

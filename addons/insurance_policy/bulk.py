@@ -23,7 +23,14 @@ import json
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Index, ModelSQL, ModelView, Workflow, dualmethod, fields)
+    Index,
+    ModelSQL,
+    ModelView,
+    Workflow,
+    dualmethod,
+    fields,
+)
+from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -32,7 +39,6 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 from . import bulk_file, issuance
 from .exceptions import IssuanceError
 from .policy import NUMBER_SEQUENCE
-from .timezone import china_today, utcnow
 
 CHUNK_SIZE = 2000
 REPORT_HEADER = ('line', 'account_id', 'code', 'message')
@@ -40,8 +46,8 @@ MAGIC_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 
 
 class Bulk(Workflow, ModelSQL, ModelView):
-    "Bulk Issuance"
     __name__ = 'insurance.policy.bulk'
+    __string__ = "Bulk Issuance"
 
     channel = fields.Many2One(
         'insurance.channel', "Channel", required=True, ondelete='RESTRICT',
@@ -232,8 +238,8 @@ class Bulk(Workflow, ModelSQL, ModelView):
 
 
 class Rejection(ModelSQL, ModelView):
-    "Bulk Issuance Rejected Row"
     __name__ = 'insurance.policy.bulk.rejection'
+    __string__ = "Bulk Issuance Rejected Row"
 
     bulk = fields.Many2One('insurance.policy.bulk', "Bulk Issuance",
         required=True, ondelete='CASCADE', readonly=True)
@@ -309,7 +315,7 @@ class ChunkIssuer:
                 batch.rejections.append(rejection(line, error.code,
                         refusal_text(error)))
         for (line, quotation), number in zip(
-                quoted, next_numbers(len(quoted))):
+                quoted, next_numbers(len(quoted)), strict=True):
             values = issuance.policy_values(quotation, None, number=number)
             values['bulk'] = self.job_id
             batch.policies.append((line.number, values))
@@ -428,8 +434,8 @@ def create_defaults(Model, values):
 
 
 class UploadStart(ModelView):
-    "Bulk Issuance Upload"
     __name__ = 'insurance.policy.bulk.upload.start'
+    __string__ = "Bulk Issuance Upload"
 
     channel = fields.Many2One('insurance.channel', "Channel", required=True)
     product = fields.Many2One('insurance.product', "Product", required=True)

@@ -14,6 +14,7 @@ import hashlib
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from operator import methodcaller
 from pathlib import Path
 
 
@@ -93,7 +94,7 @@ def issue_all(database, job_id, data, progress):
         storing = previous = None
         while not at_end:
             batch = in_transaction(database, job_id,
-                lambda job: job.quote_chunk(data, offset, line_number,
+                methodcaller('quote_chunk', data, offset, line_number,
                     previous.accounts if previous else ()),
                 # the numbers taken from the sequence are never reused
                 commit=True)

@@ -65,7 +65,7 @@ def parse_line(number, raw, columns):
     fields = next(csv.reader([text]), [])
     if len(fields) != len(columns):
         return Line(number, raw, {}, 'INVALID_COLUMNS')
-    return Line(number, raw, dict(zip(columns, fields)))
+    return Line(number, raw, dict(zip(columns, fields, strict=True)))
 
 
 def read_header(data):
@@ -76,7 +76,8 @@ def read_header(data):
     try:
         text = data[start:end].decode('utf-8').strip('\r')
     except UnicodeDecodeError:
-        raise FileError(gettext('insurance_policy.msg_bulk_header_encoding'))
+        raise FileError(gettext(
+            'insurance_policy.msg_bulk_header_encoding')) from None
     columns = [c.strip().lower() for c in next(csv.reader([text]), [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -143,4 +144,5 @@ def date_of(text, default_date):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise RowError('EFFECTIVE_DATE_INVALID',
-            gettext('insurance_policy.msg_bulk_date_invalid', date=text))
+            gettext('insurance_policy.msg_bulk_date_invalid', date=text)
+            ) from None

@@ -12,14 +12,14 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, Workflow, fields
+from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import issuance
-from .policy import MONEY_DIGITS
 from .proration import prorate
-from .timezone import china_today, utcnow
 
 
 class Policy(metaclass=PoolMeta):
@@ -92,8 +92,8 @@ class Policy(metaclass=PoolMeta):
 
 
 class CancelStart(ModelView):
-    "Cancel Policy"
     __name__ = 'insurance.policy.cancel.start'
+    __string__ = "Cancel Policy"
 
     policy = fields.Many2One('insurance.policy', "Policy", readonly=True)
     effective_date = fields.Date("Effective Date", required=True,

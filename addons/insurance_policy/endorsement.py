@@ -10,22 +10,23 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import issuance
-from .policy import MONEY_DIGITS, Policy as BasePolicy
+from .policy import Policy as BasePolicy
 from .proration import prorate
-from .timezone import china_today, utcnow
 
 NUMBER_SEQUENCE = 'insurance_policy_endorsement_number_seq'
 
 
 class Endorsement(ModelSQL, ModelView):
-    "Policy Endorsement"
     __name__ = 'insurance.policy.endorsement'
+    __string__ = "Policy Endorsement"
     _rec_name = 'number'
 
     number = fields.Char("Number", required=True, readonly=True)
@@ -167,8 +168,8 @@ class Policy(metaclass=PoolMeta):
 
 
 class EndorseStart(ModelView):
-    "Endorse Policy"
     __name__ = 'insurance.policy.endorse.start'
+    __string__ = "Endorse Policy"
 
     policy = fields.Many2One('insurance.policy', "Policy", readonly=True)
     product_version = fields.Many2One(

@@ -9,11 +9,13 @@ batch selects its rows FOR UPDATE SKIP LOCKED, so a policy being cancelled
 or endorsed at that moment is left for the next run instead of waited for,
 and no lock lives longer than one batch.
 """
+from sql.functions import CurrentTimestamp
+
 from trytond.model import Index, Workflow
+from trytond.modules.insurance_base.locking import skip_locked
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
-
-from .timezone import utcnow
 
 BATCH_SIZE = 5000
 
@@ -50,18 +52,15 @@ class Policy(metaclass=PoolMeta):
 
     @classmethod
     def _expire_batch(cls, now, batch_size):
-        # python-sql has no SKIP LOCKED: the statement is written out
+        table, ended = cls.__table__(), cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(f"""
-            UPDATE "{cls._table}"
-            SET state = 'expired', write_uid = %s,
-                write_date = CURRENT_TIMESTAMP
-            WHERE id IN (
-                SELECT id FROM "{cls._table}"
-                WHERE state = 'in_force' AND ends_at <= %s
-                LIMIT %s
-                FOR UPDATE SKIP LOCKED)""",
-            (Transaction().user, now, batch_size))
+        cursor.execute(*table.update(
+                [table.state, table.write_uid, table.write_date],
+                ['expired', Transaction().user, CurrentTimestamp()],
+                where=table.id.in_(ended.select(ended.id,
+                        where=(ended.state == 'in_force')
+                        & (ended.ends_at <= now),
+                        limit=batch_size, for_=skip_locked()))))
         return cursor.rowcount
 
 

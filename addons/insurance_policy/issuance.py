@@ -14,6 +14,11 @@ from psycopg.errors import ExclusionViolation
 
 from trytond.i18n import gettext
 from trytond.model.exceptions import SQLConstraintError
+from trytond.modules.insurance_base.timezone import (
+    china_midnight,
+    china_today,
+    utcnow,
+)
 from trytond.modules.insurance_product.exceptions import RatingError
 from trytond.modules.insurance_product.rating import rate
 from trytond.modules.insurance_product.rules import check
@@ -22,7 +27,6 @@ from trytond.transaction import Transaction
 
 from .exceptions import IssuanceError
 from .sale_terms import sale_terms
-from .timezone import china_midnight, china_today, utcnow
 
 # The risk attribute naming the insured object, per line of business
 REFERENCE_ATTRIBUTES = {
@@ -90,7 +94,7 @@ def quote(channel_id, application, operation='quote'):
     try:
         priced = rate(plan_terms, application.risk, terms.rate_adjustment)
     except RatingError as error:
-        raise rule_violation([(error.code, error.message)])
+        raise rule_violation([(error.code, error.message)]) from error
     return Quotation(application, terms, plan_terms, priced,
         external_reference(terms, application))
 
@@ -192,7 +196,8 @@ def store(quotation, idempotency_key=None):
     except SQLConstraintError as error:
         cursor.execute('ROLLBACK TO SAVEPOINT store_policy')
         if isinstance(error.__cause__, ExclusionViolation):
-            raise refusal('DUPLICATE_POLICY', 'msg_policy_duplicate')
+            raise refusal(
+                'DUPLICATE_POLICY', 'msg_policy_duplicate') from error
         raise
     cursor.execute('RELEASE SAVEPOINT store_policy')
     return policy

@@ -2,14 +2,10 @@
 locked while it changes, and the application it answers."""
 from decimal import Decimal
 
-from sql import For
-
+from trytond.modules.insurance_base.timezone import china_date, utcnow
 from trytond.pool import PoolMeta
-from trytond.transaction import Transaction
 
 from .issuance import Application, Person, refusal
-from .proration import china_date
-from .timezone import utcnow
 
 
 class Policy(metaclass=PoolMeta):
@@ -20,13 +16,11 @@ class Policy(metaclass=PoolMeta):
         """Return policy read again under a row lock
 
         Lifecycle operations of one policy wait for each other, so that two
-        requests cannot both cancel, renew or endorse it. (ModelSQL.lock
-        would ask trytond's dispatcher to restart the transaction, which
-        the partner API does not run in.)"""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id,
-                where=table.id == policy.id, for_=For('UPDATE')))
+        requests cannot both cancel, renew or endorse it. ModelSQL.lock has
+        trytond restart the transaction with the row locked (its RPC
+        dispatcher, worker and cron do, and so does the partner API, run by
+        with_transaction)."""
+        cls.lock([policy])
         return cls(policy.id)
 
     @property

@@ -5,14 +5,20 @@ from sql.conditionals import Coalesce
 from sql.operators import Equal
 
 from trytond.model import (
-    Exclude, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+    Exclude,
+    Index,
+    ModelSQL,
+    ModelView,
+    Unique,
+    Workflow,
+    fields,
+)
+from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.timezone import china_today
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
-from .timezone import china_today
-
-MONEY_DIGITS = (16, 2)
 NUMBER_SEQUENCE = 'insurance_policy_number_seq'
 ID_TYPE_SELECTION = [
     ('ID_CARD', "Resident Identity Card"),
@@ -29,8 +35,8 @@ SEARCHED_FIELDS = (
 
 
 class Policy(Workflow, ModelSQL, ModelView):
-    "Insurance Policy"
     __name__ = 'insurance.policy'
+    __string__ = "Insurance Policy"
     _rec_name = 'number'
 
     number = fields.Char("Number", required=True, readonly=True)
@@ -113,7 +119,8 @@ class Policy(Workflow, ModelSQL, ModelView):
                     (t.issued_at, Index.Range())),
                 Index(t, (t.policyholder_name, Index.Similarity())),
                 # trytond compares an optional Char as COALESCE(column, '')
-                Index(t, (Coalesce(t.policyholder_phone, ''), Index.Equality())),
+                Index(t,
+                    (Coalesce(t.policyholder_phone, ''), Index.Equality())),
                 Index(t, (t.policyholder_id_number, Index.Equality())),
                 Index(t, (t.insured_name, Index.Similarity())),
                 Index(t, (Coalesce(t.insured_phone, ''), Index.Equality())),

@@ -3,16 +3,10 @@
 Days are counted on the dates in China between the policy's start and end
 (a one-year term has 365 or 366 days), money is rounded half-up to 0.01.
 """
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from .timezone import in_china
-
-CENT = Decimal('0.01')
-
-
-def china_date(timestamp):
-    "The date in China of a naive UTC timestamp"
-    return in_china(timestamp).date()
+from trytond.modules.insurance_base.money import money
+from trytond.modules.insurance_base.timezone import china_date
 
 
 def term_days(policy):
@@ -28,4 +22,4 @@ def days_left(policy, day):
 def prorate(amount, policy, day):
     "The share of amount, a full term's premium, for the days left from day"
     share = Decimal(amount) * days_left(policy, day) / term_days(policy)
-    return share.quantize(CENT, rounding=ROUND_HALF_UP)
+    return money(share)

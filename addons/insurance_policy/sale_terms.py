@@ -2,18 +2,17 @@
 contract version, so that quoting and issuing read no contract per call.
 
 The cache is cleared on any change of a channel, contract, contract version
-or product version, in every gunicorn worker at once ([cache] clean_timeout = 0 is set by
-config/gunicorn.conf.py); CACHE_DURATION bounds the staleness where caches
-are only synchronised every clean_timeout seconds.
+or product version, in every gunicorn worker at once ([cache] clean_timeout
+= 0 is set by config/gunicorn.conf.py); CACHE_DURATION bounds the staleness
+where caches are only synchronised every clean_timeout seconds.
 """
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from trytond.cache import Cache
+from trytond.modules.insurance_base.cache import cleared_on_change
 from trytond.pool import Pool, PoolMeta
-
-from .cache import cleared_on_change
 
 CACHE_DURATION = dt.timedelta(minutes=5)
 NO_CONTRACT = 'none'

@@ -1,18 +1,23 @@
 from trytond.cache import Cache
 from trytond.model import (
-    Check, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+    Check,
+    ModelSQL,
+    ModelView,
+    Unique,
+    fields,
+    sequence_ordered,
+)
+from trytond.modules.insurance_base.money import MONEY_DIGITS
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .terms import TERM_UNITS, CoverageTerms, PlanTerms
 from .version import VersionContentMixin
 
-MONEY_DIGITS = (16, 2)
-
 
 class Plan(VersionContentMixin, ModelSQL, ModelView):
-    "Insurance Plan"
     __name__ = 'insurance.plan'
+    __string__ = "Insurance Plan"
 
     version = fields.Many2One(
         'insurance.product.version', "Version", required=True,
@@ -121,8 +126,8 @@ class Plan(VersionContentMixin, ModelSQL, ModelView):
 
 class PlanCoverage(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Plan Coverage"
     __name__ = 'insurance.plan.coverage'
+    __string__ = "Insurance Plan Coverage"
 
     plan = fields.Many2One(
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')
@@ -151,8 +156,8 @@ class PlanCoverage(
 
 class PlanRatingFactor(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Plan Rating Factor"
     __name__ = 'insurance.plan.rating_factor'
+    __string__ = "Insurance Plan Rating Factor"
 
     plan = fields.Many2One(
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')

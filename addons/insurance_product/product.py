@@ -3,8 +3,8 @@ from trytond.pool import Pool
 
 
 class Product(DeactivableMixin, ModelSQL, ModelView):
-    "Insurance Product"
     __name__ = 'insurance.product'
+    __string__ = "Insurance Product"
 
     code = fields.Char(
         "Code", required=True, strip=True,

@@ -5,13 +5,12 @@ the minimum premium, rounded half-up to the cent. It reads only the immutable
 PlanTerms, so it is safe and fast to call thousands of times a second.
 """
 from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.modules.insurance_base.money import money
 
 from .exceptions import RatingError
-
-CENT = Decimal('0.01')
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +65,7 @@ def rate(plan_terms, risk, rate_adjustment=Decimal(1)):
         amount = plan_terms.minimum_premium
     steps.append(Step('minimum', amount,
             value=str(plan_terms.minimum_premium), applied=floor_applies))
-    premium = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    premium = money(amount)
     steps.append(Step('rounding', premium))
     return Quote(premium, plan_terms.currency, tuple(steps))
 
@@ -99,4 +98,4 @@ def _risk_value(plan_terms, table, risk):
     except ValueError:
         raise RatingError('RISK_ATTRIBUTE_INVALID', gettext(
                 'insurance_product.msg_risk_attribute_invalid',
-                attribute=table.attribute, type=attribute.type))
+                attribute=table.attribute, type=attribute.type)) from None

@@ -1,6 +1,12 @@
 from trytond.i18n import gettext
 from trytond.model import (
-    Check, ModelSQL, ModelView, Unique, fields, sequence_ordered)
+    Check,
+    ModelSQL,
+    ModelView,
+    Unique,
+    fields,
+    sequence_ordered,
+)
 from trytond.pyson import Eval
 
 from .exceptions import ProductValidationError
@@ -12,8 +18,8 @@ NUMERIC_TYPES = {'decimal', 'integer'}
 
 
 class RatingTable(VersionContentMixin, ModelSQL, ModelView):
-    "Insurance Rating Table"
     __name__ = 'insurance.rating.table'
+    __string__ = "Insurance Rating Table"
 
     version = fields.Many2One(
         'insurance.product.version', "Version", required=True,
@@ -73,8 +79,8 @@ class RatingTable(VersionContentMixin, ModelSQL, ModelView):
 
 class RatingTableRow(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Rating Table Row"
     __name__ = 'insurance.rating.table.row'
+    __string__ = "Insurance Rating Table Row"
 
     table = fields.Many2One(
         'insurance.rating.table', "Table", required=True, ondelete='CASCADE')

@@ -16,8 +16,8 @@ assert {t for t, _ in TYPES} == set(PARSERS)
 
 class RiskAttribute(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Risk Attribute"
     __name__ = 'insurance.product.risk_attribute'
+    __string__ = "Insurance Risk Attribute"
 
     version = fields.Many2One(
         'insurance.product.version', "Version", required=True,

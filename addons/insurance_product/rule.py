@@ -8,8 +8,8 @@ from .version import VersionContentMixin
 
 
 class PlanRule(VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
-    "Insurance Plan Underwriting Rule"
     __name__ = 'insurance.plan.rule'
+    __string__ = "Insurance Plan Underwriting Rule"
 
     plan = fields.Many2One(
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')
@@ -48,7 +48,7 @@ class PlanRule(VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
         except InvalidRule as exception:
             raise RuleExpressionError(gettext(
                     'insurance_product.msg_rule_expression_invalid',
-                    rule=self.name, error=str(exception)))
+                    rule=self.name, error=str(exception))) from exception
 
     def get_terms(self):
         return RuleTerms(

@@ -53,7 +53,7 @@ def _decimal(value='0'):
     try:
         return Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(f"not a number: {value!r}") from None
 
 
 def _date(value):
@@ -105,7 +105,8 @@ class _Evaluator(SimpleEval):
         try:
             return container[node.attr]
         except KeyError:
-            raise simpleeval.AttributeDoesNotExist(node.attr, self.expr)
+            raise simpleeval.AttributeDoesNotExist(
+                node.attr, self.expr) from None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -119,7 +120,8 @@ def compile_expression(expression):
     try:
         tree = ast.parse(expression.strip(), mode='eval')
     except SyntaxError as exception:
-        raise InvalidRule(f"{exception.msg} (column {exception.offset})")
+        raise InvalidRule(
+            f"{exception.msg} (column {exception.offset})") from exception
     for node in ast.walk(tree):
         _check_node(node)
     _evaluate_constant_parts(tree.body)
@@ -147,7 +149,7 @@ def _evaluate_constant_parts(node):
         try:
             _Evaluator({})._eval(node)
         except Exception as exception:
-            raise InvalidRule(str(exception))
+            raise InvalidRule(str(exception)) from exception
         return
     for child in ast.iter_child_nodes(node):
         _evaluate_constant_parts(child)

@@ -31,7 +31,7 @@ def _as_decimal(attribute, value):
     try:
         number = Decimal(value)
     except (InvalidOperation, TypeError):
-        raise ValueError(value)
+        raise ValueError(value) from None
     if not number.is_finite():
         raise ValueError(value)
     return number

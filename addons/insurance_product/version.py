@@ -1,10 +1,16 @@
-import datetime as dt
 
 from sql.operators import Equal
 
 from trytond.i18n import gettext
 from trytond.model import (
-    Exclude, ModelSQL, ModelView, Unique, Workflow, fields)
+    Exclude,
+    ModelSQL,
+    ModelView,
+    Unique,
+    Workflow,
+    fields,
+)
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONEncoder
 
@@ -20,8 +26,8 @@ DRAFT_ONLY = {'readonly': Eval('state') != 'draft'}
 
 
 class ProductVersion(Workflow, ModelSQL, ModelView):
-    "Insurance Product Version"
     __name__ = 'insurance.product.version'
+    __string__ = "Insurance Product Version"
 
     product = fields.Many2One(
         'insurance.product', "Product", required=True, ondelete='CASCADE',
@@ -145,7 +151,7 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
         # Plans point at rating tables of their own version: copied apart.
         default.setdefault('plans', None)
         new_versions = super().copy(versions, default=default)
-        for version, new_version in zip(versions, new_versions):
+        for version, new_version in zip(versions, new_versions, strict=True):
             Plan.copy_to_version(version.plans, new_version)
         return new_versions
 
@@ -186,7 +192,7 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
     @Workflow.transition('published')
     def _publish(cls, versions):
         cls.write(versions, {
-                'published_at': dt.datetime.now(),
+                'published_at': utcnow(),
                 })
 
     @classmethod

@@ -2,7 +2,7 @@
 import datetime as dt
 import re
 
-from trytond.modules.insurance_policy.timezone import china_midnight
+from trytond.modules.insurance_base.timezone import china_midnight
 
 PERIOD_FORMAT = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
 

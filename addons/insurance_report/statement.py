@@ -6,11 +6,12 @@ and totals are frozen, and whatever happens later goes to the next
 statement of the channel (see statement_sql). Then it is settled.
 """
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
-from trytond.modules.insurance_policy.timezone import utcnow
+from trytond.modules.insurance_base.money import MONEY_DIGITS, money
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -20,8 +21,6 @@ from .exceptions import StatementError, StatementValidationError
 from .period import china_days, is_period, month_bounds
 from .statement_export import statement_workbook
 
-MONEY_DIGITS = (16, 2)
-CENT = Decimal('0.01')
 KINDS = [
     ('issue', "Issued Policy"),
     ('cancellation', "Cancellation"),
@@ -35,18 +34,14 @@ FIGURES = ['issued_count', 'premium', 'cancellation_count', 'refund',
 BEGINNING = dt.datetime(2000, 1, 1)
 
 
-def money(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _money_field(string, help=''):
     return fields.Numeric(string, digits=MONEY_DIGITS, readonly=True,
         help=help)
 
 
 class Statement(Workflow, ModelSQL, ModelView):
-    "Channel Statement"
     __name__ = 'insurance.statement'
+    __string__ = "Channel Statement"
 
     _draft = {'readonly': Eval('state') != 'draft'}
 
@@ -357,8 +352,8 @@ class Statement(Workflow, ModelSQL, ModelView):
 
 
 class StatementFee(ModelSQL, ModelView):
-    "Channel Statement Fee per Contract Version"
     __name__ = 'insurance.statement.fee'
+    __string__ = "Channel Statement Fee per Contract Version"
 
     statement = fields.Many2One(
         'insurance.statement', "Statement", required=True,
@@ -395,8 +390,8 @@ class StatementFee(ModelSQL, ModelView):
 
 
 class StatementLine(ModelSQL, ModelView):
-    "Channel Statement Line"
     __name__ = 'insurance.statement.line'
+    __string__ = "Channel Statement Line"
 
     statement = fields.Many2One(
         'insurance.statement', "Statement", required=True,

@@ -18,14 +18,18 @@ from sql.conditionals import Case
 from sql.functions import DateTrunc, Round
 
 from trytond.model import ModelSQL, ModelView, Unique, fields
-from trytond.modules.insurance_policy.timezone import (
-    china_midnight, china_today, in_china, utcnow)
+from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.timezone import (
+    china_midnight,
+    china_today,
+    in_china,
+    utcnow,
+)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from . import statistics_sql as sql
 
-MONEY_DIGITS = (16, 2)
 # Longer than any transaction writing policies or claims stays open
 REFRESH_LAG = dt.timedelta(minutes=10)
 # An advisory lock key of refreshes: one at a time
@@ -70,8 +74,8 @@ class Dimensions:
 
 
 class StatisticsDay(Dimensions, Measures, ModelSQL, ModelView):
-    "Business Statistics per Day"
     __name__ = 'insurance.statistics.day'
+    __string__ = "Business Statistics per Day"
 
     day = fields.Date("Day", required=True, readonly=True,
         help="The day in China.")
@@ -153,8 +157,8 @@ def day_ranges(days):
 
 
 class StatisticsWatermark(ModelSQL):
-    "Business Statistics Watermark"
     __name__ = 'insurance.statistics.watermark'
+    __string__ = "Business Statistics Watermark"
 
     refreshed_at = fields.Timestamp(
         "Refreshed At", help="When the last refresh started.")
@@ -166,11 +170,10 @@ class StatisticsWatermark(ModelSQL):
 
 
 class Statistics(Dimensions, Measures, ModelSQL, ModelView):
-    """Business Statistics
-
-    The daily figures summed per day, week or month: the context key
+    """The daily figures summed per day, week or month: the context key
     'period' chooses."""
     __name__ = 'insurance.statistics'
+    __string__ = "Business Statistics"
 
     period_start = fields.Date("Period", readonly=True,
         help="The first day of the day, week (Monday) or month in China.")

@@ -17,8 +17,8 @@ COLUMNS = [Column("期间", 'date'), Column("渠道"), Column("产品"),
 
 
 class StatisticsExportStart(ModelView):
-    "Export Business Statistics"
     __name__ = 'insurance.statistics.export.start'
+    __string__ = "Export Business Statistics"
 
     period = fields.Selection(PERIODS, "Period", required=True)
     from_date = fields.Date("From Date", required=True,
@@ -45,8 +45,8 @@ class StatisticsExportStart(ModelView):
 
 
 class StatisticsExportResult(ModelView):
-    "Export Business Statistics"
     __name__ = 'insurance.statistics.export.result'
+    __string__ = "Export Business Statistics"
 
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("File Name", readonly=True)

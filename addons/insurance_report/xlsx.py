@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import xlsxwriter
 
-from trytond.modules.insurance_policy.timezone import CHINA
+from trytond.modules.insurance_base.timezone import CHINA
 
 FORMATS = {
     'text': None,
@@ -77,7 +77,8 @@ class Sheet:
     def write(self, values):
         self._rows += 1
         row = self._rows
-        for index, (write, value) in enumerate(zip(self._writers, values)):
+        cells = zip(self._writers, values, strict=False)
+        for index, (write, value) in enumerate(cells):
             if value is not None:
                 write(row, index, value)
 

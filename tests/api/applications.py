@@ -1,12 +1,7 @@
 """Bodies of quote and issue requests, unique per call unless told."""
-import datetime as dt
 import uuid
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
-
-
-def china_today():
-    return dt.datetime.now(CHINA).date()
+from trytond.modules.insurance_base.timezone import china_today
 
 
 def unique(prefix):

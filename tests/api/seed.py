@@ -4,6 +4,9 @@
 Run in the test database by conftest.py; prints the raw API keys as JSON:
 - CLOSEDMALL: a closed channel with an active contract;
 - IPMALL: a channel accepting calls from 10.0.0.0/8 only;
+- LOOPMALL: a channel accepting calls from 127.0.0.2 only (tests/proxy);
+- RATEMALL: a channel limited to 10 requests per second (tests/scale);
+- FLIPMALL: a channel that tests/scale closes and reopens;
 - SLOWMALL: a channel limited to 1 request per second;
 - QUOTEONLY: a channel whose contract grants quotes only;
 - NOQUERY: a channel whose contract grants quotes and issues only;
@@ -87,7 +90,11 @@ def seed():
     Channel.close([closed])
     _, keys['IPMALL'] = channel_with_contract(
         'IPMALL', ip_allowlist='10.0.0.0/8')
+    _, keys['LOOPMALL'] = channel_with_contract(
+        'LOOPMALL', ip_allowlist='127.0.0.2')
     _, keys['SLOWMALL'] = channel_with_contract('SLOWMALL', rate_limit=1)
+    _, keys['RATEMALL'] = channel_with_contract('RATEMALL', rate_limit=10)
+    _, keys['FLIPMALL'] = channel_with_contract('FLIPMALL')
     _, keys['QUOTEONLY'] = channel_with_contract(
         'QUOTEONLY', operations=['quote'])
     _, keys['NOQUERY'] = channel_with_contract(

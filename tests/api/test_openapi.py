@@ -36,7 +36,7 @@ def test_every_error_answer_has_the_error_schema(document):
 
 
 def test_write_operations_require_an_idempotency_key(document):
-    for (path, method), spec in operations(document).items():
+    for (_, method), spec in operations(document).items():
         names = {p['name'] for p in spec['parameters'] if p['in'] == 'header'}
         assert ('Idempotency-Key' in names) == (method in {'post', 'patch'})
 

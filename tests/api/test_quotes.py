@@ -2,8 +2,14 @@
 import datetime as dt
 from decimal import Decimal
 
+from trytond.modules.insurance_base.timezone import china_today
+
 from .applications import (
-    account_security, china_today, detail_codes, error_code, return_shipping)
+    account_security,
+    detail_codes,
+    error_code,
+    return_shipping,
+)
 
 
 def test_quote_prices_with_breakdown(taomall):

@@ -10,9 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.api.seed import channel_with_contract  # noqa: E402
 from trytond.pool import Pool  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
+
+from tests.api.seed import channel_with_contract  # noqa: E402
 
 OPERATIONS = ['quote', 'issue', 'query', 'claim']
 

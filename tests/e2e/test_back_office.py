@@ -1,61 +1,44 @@
 """The back office as a person sees it: sao in headless Chromium."""
-import shutil
-
-import pytest
-
-
-playwright = pytest.importorskip('playwright.sync_api')
-
-CHROMIUM = shutil.which('chromium')
-CHROMIUM_ARGS = [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync']
+import json
+import urllib.request
 
 
-@pytest.fixture(scope='module')
-def browser():
-    if not CHROMIUM:
-        pytest.fail("chromium is not installed (scripts/test.sh installs it)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def test_staff_user_sees_insurance_menu_in_chinese(back_office):
+    office = back_office('underwriter')
 
-
-def submit_login(page, base_url, database, login, password):
-    page.goto(base_url + '/')
-    page.wait_for_selector(
-        f'select#database option[value="{database}"]', state='attached')
-    page.select_option('select#database', database)
-    page.fill('#login', login)
-    page.click('.modal button.btn-primary')
-    page.wait_for_selector('.modal input[type=password]')
-    page.fill('.modal input[type=password]', password)
-    page.keyboard.press('Enter')
-
-
-def test_staff_user_sees_insurance_menu_in_chinese(
-        browser, demo_server, demo_database):
-    page = browser.new_page(viewport={'width': 1280, 'height': 800})
-
-    submit_login(page, demo_server, demo_database, 'underwriter', 'demo2026')
-    page.wait_for_function(
-        "document.querySelector('#menu').innerText.includes('保险')")
-
-    menu = page.inner_text('#menu')
+    menu = office.page.inner_text('#menu')
     assert '保险' in menu
     assert 'Insurance' not in menu
 
 
-def test_wrong_password_is_refused(browser, demo_server, demo_database):
-    page = browser.new_page()
+def test_wrong_password_is_refused(back_office):
+    office = back_office()
 
-    submit_login(
-        page, demo_server, demo_database, 'underwriter', 'not-the-password')
+    with office.expect_problem('401'):
+        office.submit_login('underwriter', 'not-the-password')
+        # sao asks for the password again and never shows the menu.
+        office.page.locator(
+            '.ask-dialog.in', has_text='underwriter').wait_for()
+    assert office.page.query_selector('#menu .treeview') is None
 
-    # sao asks for the password again and never shows the menu.
-    page.wait_for_timeout(2500)
-    assert 'underwriter' in page.inner_text('.ask-dialog.in')
-    assert page.query_selector('#menu .treeview') is None
+
+def test_login_page_offers_the_served_database_only(
+        back_office, demo_server, demo_database):
+    office = back_office()
+    office.open_login_page()
+
+    database = office.page.locator('input#database')
+    assert database.input_value() == demo_database
+    assert database.get_attribute('readonly') is not None
+    assert not office.page.locator('select#database').is_visible()
+    # Nor does the server name any other database to whoever asks.
+    assert rpc(demo_server, 'common.db.list') == [demo_database]
+
+
+def rpc(base_url, method, *params):
+    request = urllib.request.Request(base_url + '/rpc/',
+        data=json.dumps(
+            {'id': 1, 'method': method, 'params': params}).encode(),
+        headers={'Content-Type': 'application/json'})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)['result']

@@ -1,10 +1,11 @@
 """Endorsement, renewal and cancellation over HTTP, as ZHIFUPAY calls them."""
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 
-from trytond.modules.insurance_policy.timezone import china_today
+from trytond.modules.insurance_base.timezone import china_today
 
 PERSON = {'name': "李四", 'id_type': 'ID_CARD', 'id_no': '310101199001011234',
     'phone': '13900139000'}
@@ -52,9 +53,10 @@ def test_free_upgrade_from_basic_to_advanced(zhifupay, policy):
 
 
 def test_endorsement_refusals(zhifupay, taomall, policy):
-    def endorse(client, plan_code='ADVANCED', effective_date=today()):
+    def endorse(client, plan_code='ADVANCED', effective_date=None):
         return error_of(client.post(path(policy, '/endorsements'),
-                {'plan_code': plan_code, 'effective_date': effective_date}))
+                {'plan_code': plan_code,
+                    'effective_date': effective_date or today()}))
 
     assert endorse(taomall) == (404, 'NOT_FOUND')
     assert endorse(zhifupay, 'GOLD') == (403, 'PLAN_NOT_AUTHORIZED')
@@ -93,6 +95,20 @@ def test_cancellation_refunds_once(zhifupay, policy):
     assert (replay.status_code, replay.json()) == (200, cancelled)
     assert error_of(zhifupay.post(path(policy, '/cancellation'), body)) == (
         409, 'POLICY_NOT_IN_FORCE')
+
+
+def test_racing_cancellations_cancel_once(client_of, policy):
+    "The policy's row lock (ModelSQL.lock) lets one cancellation through"
+    body = {'reason': "客户申请退保", 'effective_date': today()}
+
+    def cancel(_):
+        return client_of('ZHIFUPAY').post(path(policy, '/cancellation'), body)
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(r.status_code for r in pool.map(cancel, range(4)))
+
+    assert statuses[0] == 200 and 200 not in statuses[1:], statuses
+    # the others find it cancelled, or gave up waiting for the lock
+    assert set(statuses[1:]) <= {409, 503}, statuses
 
 
 def test_a_channel_not_granted_cancellation_is_refused(taomall, zhifupay):

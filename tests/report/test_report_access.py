@@ -4,7 +4,10 @@ import pytest
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.insurance_report.tests.tools import (
-    create_channel, create_statement, create_user)
+    create_channel,
+    create_statement,
+    create_user,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction

@@ -5,10 +5,19 @@ from decimal import Decimal
 import pytest
 
 from trytond.modules.insurance_report.statistics_export import (
-    statistics_workbook)
+    statistics_workbook,
+)
 from trytond.modules.insurance_report.tests.tools import (
-    built, cancel, contract_with_fee, create_channel, endorse, issue,
-    pay_claim, sheet_rows, workbook)
+    built,
+    cancel,
+    contract_with_fee,
+    create_channel,
+    endorse,
+    issue,
+    pay_claim,
+    sheet_rows,
+    workbook,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
@@ -49,10 +58,12 @@ def test_statement_xlsx_totals_equal_the_statement():
     assert summary["批改保费差额"] == (1, float(statement.endorsement_delta))
     assert summary["渠道手续费"][1] == float(statement.fee)
     assert summary["应结净额"][1] == float(statement.net_amount)
-    assert summary["理赔已付（仅供参考）"] == (1, float(statement.claim_amount))
+    assert summary["理赔已付（仅供参考）"] == (
+        1, float(statement.claim_amount))
 
     details = dict(zip(DETAIL_SHEETS, [statement.premium, statement.refund,
-                statement.endorsement_delta, statement.claim_amount]))
+                statement.endorsement_delta, statement.claim_amount],
+                strict=True))
     for title, total in details.items():
         assert amounts(book[title]) == total
     fee_rows = sheet_rows(book["手续费"])
@@ -65,7 +76,8 @@ def test_statement_xlsx_layout():
     sheet = workbook(statement.xlsx)["承保明细"]
 
     assert [c.value for c in sheet[1]] == [
-        "保单号", "产品", "方案", "契约版本", "出单时间", "起保时间", "止保时间",
+        "保单号", "产品", "方案", "契约版本", "出单时间", "起保时间",
+        "止保时间",
         "保费"]
     assert sheet.freeze_panes == 'A2'
     assert sheet.auto_filter.ref == 'A1:H3'

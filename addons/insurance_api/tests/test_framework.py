@@ -3,49 +3,10 @@ import json
 
 import pytest
 
-from trytond.modules.insurance_api import ratelimit
-from trytond.modules.insurance_api.errors import ApiError, status_error
+from trytond.modules.insurance_api import endpoint, openapi
+from trytond.modules.insurance_api.errors import status_error
 from trytond.modules.insurance_api.idempotency import fingerprint, valid_key
 from trytond.modules.insurance_api.middleware import ApiEnvelope
-
-
-class Clock:
-    "A time.monotonic that moves only when told"
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(ratelimit.time, 'monotonic', clock)
-    return clock
-
-
-def test_bucket_allows_a_second_of_burst_then_refills(clock):
-    bucket = ratelimit.TokenBucket(rate=2)
-
-    assert [bucket.take() for _ in range(3)] == [0, 0, 0.5]
-    clock.now += 0.5
-    assert bucket.take() == 0
-
-
-def test_limiter_shares_the_rate_between_workers(clock, monkeypatch):
-    monkeypatch.setattr(ratelimit, 'worker_count', lambda: 4)
-    limiter = ratelimit.RateLimiter()
-
-    limiter.check(channel_id=1, requests_per_second=4)
-    with pytest.raises(ApiError) as refusal:
-        limiter.check(channel_id=1, requests_per_second=4)
-
-    assert refusal.value.code == 'RATE_LIMITED'
-    assert refusal.value.status == 429
-    assert refusal.value.headers == {'Retry-After': '1'}
-    limiter.check(channel_id=2, requests_per_second=4)
 
 
 @pytest.mark.parametrize('key, valid', [
@@ -113,3 +74,12 @@ def test_envelope_leaves_json_answers_and_other_paths_alone():
 
     _, headers, body = call_envelope('404 NOT FOUND', [], b'<html>', path='/')
     assert body == b'<html>' and 'X-Request-Id' not in headers
+
+
+def test_openapi_document_ignores_the_order_endpoints_were_declared(
+        monkeypatch):
+    declared = openapi.build_document()
+    monkeypatch.setattr(openapi, 'ENDPOINTS', endpoint.ENDPOINTS[::-1])
+
+    assert json.dumps(openapi.build_document()) == json.dumps(declared)
+    assert list(declared['paths']) == sorted(declared['paths'])

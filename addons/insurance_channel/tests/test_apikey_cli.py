@@ -4,8 +4,7 @@ import sys
 
 from trytond.modules.insurance_channel import apikey_cli
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME, with_transaction)
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import create_channel

@@ -2,8 +2,7 @@ import pytest
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
-from trytond.modules.insurance_channel.exceptions import (
-    ChannelValidationError)
+from trytond.modules.insurance_channel.exceptions import ChannelValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access

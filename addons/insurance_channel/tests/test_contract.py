@@ -4,14 +4,19 @@ from decimal import Decimal
 import pytest
 
 from trytond.model.exceptions import AccessError, DomainValidationError
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.modules.insurance_channel.exceptions import ContractError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, check_access
 
 from .tools import (
-    assert_views_readable, create_channel, create_contract,
-    create_product_version, create_user)
+    assert_views_readable,
+    create_channel,
+    create_contract,
+    create_product_version,
+    create_user,
+)
 
 
 def plan_codes(record):
@@ -39,7 +44,7 @@ def test_activation_makes_version_one():
     version, = contract.versions
     assert contract.current_version == version
     assert (version.number, version.effective_to) == (1, None)
-    assert version.effective_from <= dt.datetime.now()
+    assert version.effective_from <= utcnow()
     assert version.product_version == product_version
     assert version.fee_rate == Decimal('0.15')
     assert Contract.find_for(channel, 'RETURN_SHIPPING') == version

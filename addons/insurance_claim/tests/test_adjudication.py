@@ -3,9 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from trytond.modules.insurance_base.timezone import china_today
 from trytond.modules.insurance_claim.adjudication import (
-    well_formed_tracking_no)
-from trytond.modules.insurance_policy.timezone import china_today
+    well_formed_tracking_no,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction

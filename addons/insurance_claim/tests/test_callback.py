@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.modules.insurance_claim import callback as callback_module
 from trytond.modules.insurance_claim.delivery import retry_delay
-from trytond.modules.insurance_policy.timezone import utcnow
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction

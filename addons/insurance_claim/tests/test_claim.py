@@ -4,13 +4,20 @@ import pytest
 
 from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.insurance_claim.exceptions import (
-    ClaimError, ClaimValidationError)
+    ClaimError,
+    ClaimValidationError,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    create_channel, create_contract, create_policy, create_user, file_claim)
+    create_channel,
+    create_contract,
+    create_policy,
+    create_user,
+    file_claim,
+)
 
 D = Decimal
 

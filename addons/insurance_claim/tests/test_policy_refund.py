@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from trytond.modules.insurance_policy.timezone import china_today
+from trytond.modules.insurance_base.timezone import china_today
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 

@@ -7,10 +7,15 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from trytond.modules.insurance_base.timezone import (
+    china_midnight,
+    china_today,
+    utcnow,
+)
 from trytond.modules.insurance_channel.tests.tools import (  # noqa: F401
-    create_channel, create_user)
-from trytond.modules.insurance_policy.timezone import (
-    china_midnight, china_today, utcnow)
+    create_channel,
+    create_user,
+)
 from trytond.modules.insurance_product import demo
 from trytond.pool import Pool
 

@@ -6,22 +6,33 @@ import re
 import pytest
 
 from trytond import config
+from trytond.modules.insurance_base.timezone import china_today, in_china
 from trytond.modules.insurance_document.exceptions import (
-    DocumentError, EmailAddressError)
+    DocumentError,
+    EmailAddressError,
+)
 from trytond.modules.insurance_document.policy import verify
-from trytond.modules.insurance_document.policy_document import (
-    mask_id_number)
+from trytond.modules.insurance_document.policy_document import mask_id_number
 from trytond.modules.insurance_document.verification import (
-    is_genuine, qr_payload, read_payload, verification_code)
-from trytond.modules.insurance_policy.timezone import china_today, in_china
+    is_genuine,
+    qr_payload,
+    read_payload,
+    verification_code,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .smtp import attachments, free_port, mail_server  # noqa: F401
+from .smtp import attachments, free_port
 from .tools import (
-    BUYER_ID, account_policy, e_policy, insurer, pdf_fonts, pdf_text,
-    qr_codes)
+    BUYER_ID,
+    account_policy,
+    e_policy,
+    insurer,
+    pdf_fonts,
+    pdf_text,
+    qr_codes,
+)
 
 
 @pytest.fixture(scope='module', autouse=True)

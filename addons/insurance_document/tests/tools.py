@@ -12,7 +12,9 @@ import pytest
 
 from trytond.modules.insurance_document import demo
 from trytond.modules.insurance_policy.tests.lifecycle_helpers import (
-    security_channel, security_policy)
+    security_channel,
+    security_policy,
+)
 from trytond.pool import Pool
 
 BUYER_ID = '110101199003071234'

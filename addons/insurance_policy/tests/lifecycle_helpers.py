@@ -1,8 +1,8 @@
 """What the lifecycle tests share: an account-security channel and policy."""
 import datetime as dt
 
+from trytond.modules.insurance_base.timezone import china_today
 from trytond.modules.insurance_policy.issuance import Application, issue
-from trytond.modules.insurance_policy.timezone import china_today
 
 from .test_issuance import BUYER, channel_selling, products
 

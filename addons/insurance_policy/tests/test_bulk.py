@@ -158,7 +158,7 @@ def stored_row(policy):
     cursor.execute('SELECT * FROM insurance_policy WHERE id = %s',
         (policy.id,))
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone()))
+    return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 @with_transaction()

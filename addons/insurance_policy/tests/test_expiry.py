@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from trytond.modules.insurance_policy.timezone import utcnow
+from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction

@@ -7,10 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from trytond.modules.insurance_base.timezone import china_today
 from trytond.modules.insurance_policy.exceptions import IssuanceError
 from trytond.modules.insurance_policy.issuance import (
-    Application, Person, issue, quote)
-from trytond.modules.insurance_policy.timezone import china_today
+    Application,
+    Person,
+    issue,
+    quote,
+)
 from trytond.modules.insurance_product import demo as product_demo
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction

@@ -5,7 +5,10 @@ from decimal import Decimal
 from trytond.model.exceptions import AccessError
 from trytond.modules.insurance_product import demo
 from trytond.modules.insurance_product.exceptions import (
-    RuleExpressionError, VersionReadOnlyError, VersionStateError)
+    RuleExpressionError,
+    VersionReadOnlyError,
+    VersionStateError,
+)
 from trytond.modules.insurance_product.rating import rate
 from trytond.modules.insurance_product.rules import check
 from trytond.pool import Pool

@@ -5,10 +5,15 @@ from decimal import Decimal
 from trytond.modules.insurance_product.exceptions import RatingError
 from trytond.modules.insurance_product.rating import rate
 from trytond.modules.insurance_product.terms import (
-    PlanTerms, RatingRowTerms, RatingTableTerms, RiskAttributeTerms)
+    PlanTerms,
+    RatingRowTerms,
+    RatingTableTerms,
+    RiskAttributeTerms,
+)
 from trytond.tests.test_tryton import activate_module, with_transaction
 
 D = Decimal
+ONE = D(1)
 
 
 def exact(factors, default=None):
@@ -61,7 +66,7 @@ class RatingTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module('insurance_product')
 
-    def premium(self, plan=None, adjustment=D(1), **kwargs):
+    def premium(self, plan=None, adjustment=ONE, **kwargs):
         return rate(plan or plan_terms(), risk(**kwargs), adjustment).premium
 
     def test_premium_multiplies_factors(self):

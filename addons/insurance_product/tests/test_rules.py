@@ -6,7 +6,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from trytond.modules.insurance_product.rules import (
-    Failure, InvalidRule, check, compile_expression)
+    Failure,
+    InvalidRule,
+    check,
+    compile_expression,
+)
 from trytond.modules.insurance_product.terms import RuleTerms
 from trytond.tests.test_tryton import activate_module, with_transaction
 

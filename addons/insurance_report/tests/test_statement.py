@@ -3,13 +3,23 @@ from decimal import Decimal
 import pytest
 
 from trytond.modules.insurance_report.exceptions import (
-    StatementError, StatementValidationError)
+    StatementError,
+    StatementValidationError,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
 from .tools import (
-    built, cancel, change_fee, contract_with_fee, create_channel,
-    create_statement, endorse, issue, pay_claim)
+    built,
+    cancel,
+    change_fee,
+    contract_with_fee,
+    create_channel,
+    create_statement,
+    endorse,
+    issue,
+    pay_claim,
+)
 
 D = Decimal
 

@@ -3,14 +3,20 @@ from decimal import Decimal
 
 import pytest
 
-from trytond.modules.insurance_policy.timezone import in_china, utcnow
+from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    cancel, contract_with_fee, create_channel, endorse, issue, pay_claim,
-    utc)
+    cancel,
+    contract_with_fee,
+    create_channel,
+    endorse,
+    issue,
+    pay_claim,
+    utc,
+)
 
 D = Decimal
 

@@ -10,9 +10,14 @@ from decimal import Decimal
 
 import openpyxl
 
+from trytond.modules.insurance_base.timezone import CHINA
 from trytond.modules.insurance_claim.tests.tools import (  # noqa: F401
-    create_channel, create_contract, create_policy, create_user, file_claim)
-from trytond.modules.insurance_policy.timezone import CHINA
+    create_channel,
+    create_contract,
+    create_policy,
+    create_user,
+    file_claim,
+)
 from trytond.pool import Pool
 
 _numbers = itertools.count(1)
@@ -21,7 +26,7 @@ _numbers = itertools.count(1)
 def utc(text):
     "The naive UTC timestamp of text, a time in China as YYYY-MM-DD HH:MM"
     china = dt.datetime.fromisoformat(text).replace(tzinfo=CHINA)
-    return china.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return china.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def contract_with_fee(channel, fee_rate):

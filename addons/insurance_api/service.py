@@ -1,11 +1,13 @@
-"""The OpenAPI document and the Swagger UI page partner developers read.
+"""The service's own resources: health, the OpenAPI document and the Swagger
+UI page partner developers read.
 
-Swagger UI comes from the npm package swagger-ui-dist installed in
-static/node_modules (see README of the module); it is served from here, no
-CDN involved.
+Swagger UI comes from the npm package swagger-ui-dist, installed in
+static/node_modules by scripts/lib.sh (ensure_swagger_ui); it is served from
+here, no CDN involved.
 """
 import mimetypes
 import os
+from typing import Literal
 
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
@@ -13,9 +15,12 @@ from werkzeug.security import safe_join
 from trytond.protocols.wrappers import Response
 from trytond.wsgi import app
 
+from .database import api_database_name, database_reachable
 from .endpoint import endpoint
+from .idempotency import Answer
 from .middleware import API_PREFIX
 from .openapi import document
+from .schemas import ResponseModel
 
 SWAGGER_UI = os.path.join(
     os.path.dirname(__file__), 'static', 'node_modules', 'swagger-ui-dist')
@@ -42,6 +47,23 @@ PAGE = f'''<!DOCTYPE html>
 </body>
 </html>
 '''
+
+
+class Health(ResponseModel):
+    status: Literal['ok', 'unavailable']
+    database: Literal['reachable', 'unreachable']
+
+
+@endpoint('GET', '/health', summary="Liveness and database reachability",
+    authenticated=False, transactional=False, response=Health,
+    responses={503: Health}, tags=('service',))
+def health(call):
+    reachable = database_reachable(api_database_name())
+    document = Health(
+        status='ok' if reachable else 'unavailable',
+        database='reachable' if reachable else 'unreachable')
+    return Answer(200 if reachable else 503,
+        document.model_dump_json().encode())
 
 
 @endpoint('GET', '/openapi.json', summary="This OpenAPI document",
