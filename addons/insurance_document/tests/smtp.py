@@ -10,6 +10,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from trytond import config
+from trytond.sendmail import SMTPDataManager
+from trytond.transaction import Transaction
 
 
 class MailSink:
@@ -75,3 +77,15 @@ def mail_server():
             yield sink
         finally:
             config.set('email', 'uri', previous)
+
+
+def deliver():
+    """Send the emails of the transaction as its commit would, without
+    committing: the test database is shared by the whole test run"""
+    transaction = Transaction()
+    for manager in transaction._datamanagers:
+        if isinstance(manager, SMTPDataManager):
+            manager.tpc_begin(transaction)
+            manager.commit(transaction)
+            manager.tpc_vote(transaction)
+            manager.tpc_finish(transaction)

@@ -23,7 +23,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .smtp import attachments, free_port
+from .smtp import attachments, deliver, free_port
 from .tools import (
     BUYER_ID,
     account_policy,
@@ -200,7 +200,7 @@ def test_emailed_e_policy_reaches_the_smtp_server_and_is_logged(
     policy = account_policy()
 
     sent = policy.send_document('"张三" <zhangsan@example.com>')
-    Transaction().commit()  # trytond sends at commit
+    deliver()  # what the commit does
 
     message = mail_server.wait_for('zhangsan@example.com', policy.number)
     pdf, = attachments(message).values()
@@ -230,7 +230,6 @@ def test_unreachable_mail_server_fails_the_sending(mail_server):
 
     policy.send_document('zhangsan@example.com')
     with pytest.raises(OSError):
-        Transaction().commit()
-    Transaction().rollback()  # as trytond's dispatcher does: nothing kept
+        deliver()  # the commit fails, and trytond rolls back: nothing kept
     # The test's transaction ends with a commit that connects again
     config.set('email', 'uri', mail_server.uri)

@@ -2,7 +2,6 @@
 refunds, issued or refused by finance, exported by month."""
 import datetime as dt
 import io
-import threading
 import time
 from contextlib import contextmanager
 from decimal import Decimal
@@ -16,6 +15,10 @@ from trytond.model.exceptions import (
     ValidationError,
 )
 from trytond.modules.insurance_base.timezone import china_today
+from trytond.modules.insurance_document.tests.smtp import (
+    attachments,
+    deliver,
+)
 from trytond.modules.insurance_document.tests.tools import (
     account_policy,
     insurer,
@@ -23,12 +26,8 @@ from trytond.modules.insurance_document.tests.tools import (
 from trytond.modules.insurance_invoice.exceptions import InvoiceRequestError
 from trytond.modules.insurance_invoice.invoice_export import requests_workbook
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    DB_NAME,
-    activate_module,
-    with_transaction,
-)
-from trytond.transaction import Transaction, TransactionError
+from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.transaction import Transaction
 
 TAX_NUMBER = '91310000MA1FL0000X'
 PDF = b'%PDF-1.4 invoice'
@@ -141,7 +140,7 @@ def test_a_policy_refunded_in_full_has_nothing_to_invoice():
 
 
 @with_transaction()
-def test_finance_issues_with_the_invoice_and_the_customer_is_emailed():
+def test_finance_issues_with_the_invoice_and_the_customer_is_emailed(mail):
     Email = Pool().get('ir.email')
     insurer()
     request = request_on(account_policy(), title_type='company',
@@ -157,6 +156,9 @@ def test_finance_issues_with_the_invoice_and_the_customer_is_emailed():
     email, = Email.search([('resource', '=', str(request))])
     assert email.recipients == 'zhangsan@example.com'
     assert request.policy.number in email.subject
+    deliver()  # what the commit does
+    received = mail.wait_for('zhangsan@example.com', request.policy.number)
+    assert attachments(received) == {'fapiao.pdf': PDF}
     with pytest.raises(InvoiceRequestError):
         request.refuse_with("too late")
 
@@ -267,66 +269,3 @@ def test_month_export_lists_the_requests_recorded_in_it():
     row = numbers[issued.number]
     assert row[4:8] == ("单位", "示例科技有限公司", TAX_NUMBER, 3.0)
     assert (row[12], row[13]) == ("已开票", 'No.7')
-
-
-def test_two_requests_at_once_cannot_both_pass():
-    "The second waits for the first, then is refused"
-    with Transaction().start(DB_NAME, 1) as transaction:
-        policy_id = account_policy(account='CONCURRENT').id
-        transaction.commit()
-    outcomes = {}
-
-    def record(name, proceed=None):
-        extras = {}  # as trytond's dispatcher: restarted with the row locks
-        while name not in outcomes:
-            with Transaction().start(DB_NAME, 1, **extras) as transaction:
-                try:
-                    request_on(Pool().get('insurance.policy')(policy_id))
-                    if proceed:
-                        proceed.wait(30)
-                    transaction.commit()
-                    outcomes[name] = 'recorded'
-                except TransactionError as error:
-                    transaction.rollback()
-                    error.fix(extras)
-                except SQLConstraintError:
-                    transaction.rollback()
-                    outcomes[name] = 'refused'
-
-    proceed = threading.Event()
-    first = threading.Thread(target=record, args=('first', proceed))
-    first.start()
-    wait_until(lambda: locks_held(policy_id))
-    second = threading.Thread(target=record, args=('second',))
-    second.start()
-    wait_until(waiting_for_a_lock)
-    proceed.set()
-    first.join(30)
-    second.join(30)
-
-    assert outcomes == {'first': 'recorded', 'second': 'refused'}
-
-
-def wait_until(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
-def query(sql, *params):
-    with Transaction().start(DB_NAME, 0, readonly=True) as transaction:
-        cursor = transaction.connection.cursor()
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def locks_held(policy_id):
-    "Whether the first transaction recorded its request (holding locks)"
-    return query("SELECT 1 FROM pg_stat_activity WHERE datname = %s "
-        "AND state = 'idle in transaction'", DB_NAME)
-
-
-def waiting_for_a_lock():
-    return query("SELECT 1 FROM pg_stat_activity WHERE datname = %s "
-        "AND wait_event_type = 'Lock'", DB_NAME)
