@@ -9,6 +9,7 @@ ensure_fonts
 ensure_sao
 ensure_swagger_ui
 ensure_nginx
+ensure_pgbouncer
 command -v chromium >/dev/null || apt_install chromium
 # The e-policy tests read the PDF's text and decode its QR code.
 command -v pdftotext >/dev/null || apt_install poppler-utils

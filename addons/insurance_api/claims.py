@@ -7,6 +7,7 @@ from pydantic import Field
 
 from trytond.modules.insurance_base.money import money_text
 from trytond.modules.insurance_base.timezone import in_china
+from trytond.modules.insurance_claim.claim_log import CHANNEL_ACTOR
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -150,7 +151,7 @@ def claim_of_path(call):
 def acting_for(call):
     "Log the changes as made by the calling channel"
     return Transaction().set_context(
-        claim_actor=f'channel {call.channel.channel_code}')
+        claim_actor=CHANNEL_ACTOR + call.channel.channel_code)
 
 
 def claim_document(claim):

@@ -7,12 +7,18 @@ one statement that moves that time forward by 1/rate when the bucket is not
 full, and answers whether it did and, if not, how long to wait. The burst
 allowed is one second's worth of requests.
 
-The statement runs in autocommit on a connection of its own, so the channel's
-row is locked for the statement only (microseconds), not for the request's
-transaction; the table is UNLOGGED: no WAL, not replicated, emptied after a
-crash (all buckets then start full). Cost measured in docs/scaling.md.
+The statement runs in autocommit on a connection the process keeps for it
+(one round trip, no pool check), so the channel's row is locked for the
+statement only (microseconds), not for the request's transaction, and it runs
+before the request's first statement (behind pgbouncer a request never holds
+a server connection while waiting for another). The table is UNLOGGED: no
+WAL, not replicated, emptied after a crash (all buckets then start full).
+Cost measured in docs/scaling.md.
 """
 import math
+import threading
+
+import psycopg
 
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
@@ -37,8 +43,8 @@ SELECT EXISTS (SELECT FROM taken),
 
 
 class RateBucket(ModelSQL):
-    "API Rate Bucket"
     __name__ = 'insurance.api.rate_bucket'
+    __string__ = "API Rate Bucket"
 
     # No foreign key: a request never waits on the channel's row
     channel = fields.Integer("Channel", required=True)
@@ -68,22 +74,50 @@ class RateBucket(ModelSQL):
 
         Runs in autocommit on its own connection, outside the transaction."""
         interval = 1 / requests_per_second
-        capacity = max(requests_per_second, 1)
-        database = backend.Database(Transaction().database.name)
-        connection = database.get_connection(autocommit=True)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(TAKE_TOKEN.format(table=cls._table), {
-                        'channel': channel_id,
-                        'interval': interval,
-                        'slack': (capacity - 1) * interval,
-                        })
-                taken, empty_in = cursor.fetchone()
-        finally:
-            database.put_connection(connection)
+        slack = (max(requests_per_second, 1) - 1) * interval
+        taken, empty_in = _connection.execute(
+            Transaction().database.name, TAKE_TOKEN.format(table=cls._table),
+            {'channel': channel_id, 'interval': interval, 'slack': slack})
         if taken:
             return 0
-        return empty_in - (capacity - 1) * interval
+        return empty_in - slack
+
+
+class OwnConnection:
+    "An autocommit connection per process and database, opened when needed"
+
+    def __init__(self):
+        self.connections = {}
+        self.lock = threading.Lock()
+
+    def execute(self, name, query, parameters):
+        "Return the one row of query; reconnect once if the link broke"
+        with self.lock:
+            for attempt in (1, 2):
+                connection = self.connections.get(name)
+                if connection is None or connection.closed:
+                    connection = self.connections[name] = self.connect(name)
+                try:
+                    return connection.execute(query, parameters).fetchone()
+                except psycopg.OperationalError:
+                    connection.close()
+                    if attempt == 2:
+                        raise
+
+    def close(self):
+        with self.lock:
+            for connection in self.connections.values():
+                connection.close()
+            self.connections.clear()
+
+    @staticmethod
+    def connect(name):
+        parameters = backend.Database._connection_params(name)
+        return psycopg.connect(
+            parameters.pop('conninfo'), autocommit=True, **parameters)
+
+
+_connection = OwnConnection()
 
 
 def check(channel_id, requests_per_second):

@@ -29,12 +29,11 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .claim import policy_covers
-from .claim_log import Change
+from .claim_log import ADJUDICATION_ACTOR, Change
 
 BATCH_SIZE = 1000
 PAYMENT_PREFIX = 'RS-'
 TRACKING_NO = re.compile(r'[A-Z]{2,4}[0-9]{8,15}')
-ACTOR = 'adjudication'
 
 
 def well_formed_tracking_no(value):
@@ -110,7 +109,7 @@ class Claim(metaclass=PoolMeta):
             for change in cls._reject_in_bulk(
                 [c.claim_id for c in claims], code, now)]
         changes += cls._pay_in_bulk([c.claim_id for c in payable], now)
-        with Transaction().set_context(claim_actor=ACTOR):
+        with Transaction().set_context(claim_actor=ADJUDICATION_ACTOR):
             cls.record_changes(changes)
         return len(submitted)
 

@@ -1,17 +1,24 @@
 """The change log of claims: who changed which field when, from what to what.
 
 The claim records its own changes (see Claim.write); staff and partners only
-read them. A change of a key of details is logged as details.<key>.
+read them. A change of a key of details is logged as details.<key>. The log
+keeps the raw field names and values (the partner API answers them); staff
+read them as the claim form names them, in their language.
 """
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from trytond.i18n import gettext
 from trytond.model import Index, Model, ModelSQL, ModelView, fields
 from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+DETAILS_PREFIX = 'details.'
+# The actors named in the context (claim_actor) besides users
+CHANNEL_ACTOR = 'channel '
+ADJUDICATION_ACTOR = 'adjudication'
 TRACKED_FIELDS = (
     'state', 'incident_date', 'claimed_amount', 'details', 'handler',
     'approved_amount', 'payment_reference', 'paid_amount', 'paid_at',
@@ -49,8 +56,8 @@ def changes_of(claim, values):
 def detail_changes(claim_id, old, new):
     for key in sorted(old.keys() | new.keys()):
         if old.get(key) != new.get(key):
-            yield Change(
-                claim_id, f'details.{key}', old.get(key), new.get(key))
+            yield Change(claim_id, DETAILS_PREFIX + key,
+                old.get(key), new.get(key))
 
 
 def comparable(value):
@@ -100,6 +107,10 @@ class ClaimLog(ModelSQL, ModelView):
         help="The field changed; state for a change of state.")
     old_value = fields.Char("Old Value", readonly=True)
     new_value = fields.Char("New Value", readonly=True)
+    actor_name = fields.Function(fields.Char("Changed By"), 'get_labels')
+    field_name = fields.Function(fields.Char("Field"), 'get_labels')
+    old_text = fields.Function(fields.Char("Before"), 'get_labels')
+    new_text = fields.Function(fields.Char("After"), 'get_labels')
 
     @classmethod
     def __setup__(cls):
@@ -126,3 +137,63 @@ class ClaimLog(ModelSQL, ModelView):
                         as_text(c.field, c.old), as_text(c.field, c.new),
                         user, now]
                     for c in changes]))
+
+    @classmethod
+    def get_labels(cls, logs, names):
+        "The log as staff read it: labels of the claim form, in their language"
+        labels = ClaimLabels()
+        result = {name: {} for name in names}
+        for log in logs:
+            values = {
+                'actor_name': labels.actor(log),
+                'field_name': labels.field(log.field),
+                'old_text': labels.value(log.field, log.old_value),
+                'new_text': labels.value(log.field, log.new_value),
+                }
+            for name in names:
+                result[name][log.id] = values[name]
+        return result
+
+
+class ClaimLabels:
+    "The labels and selection texts of the claim's fields, read once"
+
+    def __init__(self):
+        Claim = Pool().get('insurance.claim')
+        self.definitions = Claim.fields_get()
+        self.channel_names = {}
+
+    def field(self, name):
+        definition = self.definitions.get(name.removeprefix(DETAILS_PREFIX))
+        if definition:
+            return definition['string']
+        return name.removeprefix(DETAILS_PREFIX)
+
+    def value(self, name, value):
+        definition = self.definitions.get(name)
+        if value is None or definition is None:
+            return value
+        if definition['type'] == 'selection':
+            return dict(definition['selection']).get(value, value)
+        if definition['type'] == 'timestamp':
+            return value[:len('YYYY-MM-DDTHH:MM:SS')].replace('T', ' ')
+        return value
+
+    def actor(self, log):
+        if log.user and log.actor == log.user.login:
+            return log.user.rec_name
+        if log.actor.startswith(CHANNEL_ACTOR):
+            return gettext('insurance_claim.msg_claim_actor_channel',
+                channel=self.channel_name(
+                    log.actor.removeprefix(CHANNEL_ACTOR)))
+        if log.actor == ADJUDICATION_ACTOR:
+            return gettext('insurance_claim.msg_claim_actor_adjudication')
+        return log.actor
+
+    def channel_name(self, code):
+        if code not in self.channel_names:
+            Channel = Pool().get('insurance.channel')
+            channels = Channel.search([('code', '=', code)], limit=1)
+            self.channel_names[code] = (
+                channels[0].rec_name if channels else code)
+        return self.channel_names[code]

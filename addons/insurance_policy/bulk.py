@@ -30,6 +30,7 @@ from trytond.model import (
     dualmethod,
     fields,
 )
+from trytond.modules.insurance_base.queue import BULK, queue
 from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -38,7 +39,6 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import bulk_file, issuance
 from .exceptions import IssuanceError
-from .policy import NUMBER_SEQUENCE
 
 CHUNK_SIZE = 2000
 REPORT_HEADER = ('line', 'account_id', 'code', 'message')
@@ -159,7 +159,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
     def start(cls, jobs):
         "Issue in the background, one queued task per chunk"
         cls.run(jobs)
-        cls.__queue__.issue_next_chunk(jobs)
+        queue(cls, BULK).issue_next_chunk(jobs)
 
     @classmethod
     @Workflow.transition('running')
@@ -183,7 +183,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
         "Issue a chunk of each running job, then queue the next (ir.queue)"
         unfinished = cls.issue_chunks(jobs)
         if unfinished:
-            cls.__queue__.issue_next_chunk(unfinished)
+            queue(cls, BULK).issue_next_chunk(unfinished)
 
     @classmethod
     def issue_chunks(cls, jobs, data=None):
@@ -279,14 +279,17 @@ class Batch:
     next_offset: int
     next_line: int
     at_end: bool
-    # (line, values)
+    # (line, external reference)
     policies: list = dataclasses.field(default_factory=list)
+    # The query and parameters inserting the policies, encoded while the
+    # chunk before is stored
+    insert: tuple | None = None
     # (line, account, code, message)
     rejections: list = dataclasses.field(default_factory=list)
 
     @property
     def accounts(self):
-        return ({values['external_reference'] for _, values in self.policies}
+        return ({reference for _, reference in self.policies}
             | {account for _, account, _, _ in self.rejections})
 
 
@@ -314,11 +317,16 @@ class ChunkIssuer:
             except IssuanceError as error:
                 batch.rejections.append(rejection(line, error.code,
                         refusal_text(error)))
+        Policy = Pool().get('insurance.policy')
+        vlist = []
         for (line, quotation), number in zip(
-                quoted, next_numbers(len(quoted)), strict=True):
+                quoted, Policy.next_numbers(len(quoted)), strict=True):
             values = issuance.policy_values(quotation, None, number=number)
             values['bulk'] = self.job_id
-            batch.policies.append((line.number, values))
+            vlist.append(values)
+            batch.policies.append((line.number, values['external_reference']))
+        if vlist:
+            batch.insert = insert_as_create(vlist)
 
     def quote_line(self, line, seen):
         "The Quotation of line or raise RowError or IssuanceError"
@@ -353,13 +361,15 @@ class ChunkIssuer:
         """Insert the policies and rejections of batch; return how many
         were issued and rejected"""
         Rejection = Pool().get('insurance.policy.bulk.rejection')
-        inserted = insert_as_create([v for _, v in batch.policies]
-            ) if batch.policies else set()
-        duplicates = [(number, values['external_reference'],
-                'DUPLICATE_POLICY',
+        inserted = set()
+        if batch.insert:
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*batch.insert)
+            inserted = {reference for reference, in cursor}
+        duplicates = [(number, reference, 'DUPLICATE_POLICY',
                 gettext('insurance_policy.msg_policy_duplicate'))
-            for number, values in batch.policies
-            if values['external_reference'] not in inserted]
+            for number, reference in batch.policies
+            if reference not in inserted]
         rejections = sorted(batch.rejections + duplicates)
         Rejection.save([Rejection(bulk=self.job_id, line=line,
                     account_id=account[:64], code=code, message=message)
@@ -378,50 +388,53 @@ def refusal_text(error):
     return ' '.join([error.message, *reasons])
 
 
-def next_numbers(count):
-    "count policy numbers from the sequence in one query"
-    Policy = Pool().get('insurance.policy')
-    cursor = Transaction().connection.cursor()
-    cursor.execute('SELECT nextval(%s) FROM generate_series(1, %s)',
-        (NUMBER_SEQUENCE, count))
-    return [Policy.number_of(value) for value, in cursor]
-
-
 def insert_as_create(vlist):
-    """Insert policies as Policy.create would write them, skipping those a
-    constraint refuses (a policy in force on the same object); return the
-    external references inserted
+    """The query and parameters inserting policies as Policy.create would
+    write them, skipping those a constraint refuses (a policy in force on
+    the same object); the query returns the external references inserted
 
     Policy.create validates each record and raises on the first conflict:
     one INSERT ... ON CONFLICT DO NOTHING per chunk is what makes bulk
-    issuance fast. The rows travel as one JSON document of the values
+    issuance fast. The values the policies share (channel, contract, dates,
+    defaults) are sent once; the others travel as one JSON document of what
     create would send (sql_format), cast to the columns' types by the
     database. The policies come from the issuance engine, already valid,
-    and no module reacts to their creation. Every values of vlist has the
-    same keys."""
+    and no module reacts to their creation (tests/test_bulk.py fails when
+    one starts to). Every values of vlist has the same keys."""
     Policy = Pool().get('insurance.policy')
     defaults = create_defaults(Policy, vlist[0])
-    fields_ = [(name, Policy._fields[name])
-        for name in sorted({*defaults, *vlist[0]})
-        if not hasattr(Policy._fields[name], 'set')]
-
-    def row(values):
-        values = {**defaults, **values}
-        return {name: field.sql_format(values[name])
-            for name, field in fields_}
-    names = ', '.join(f'"{name}"' for name, _ in fields_)
-    casts = ', '.join(f'"{name}"::{field.sql_type().base}'
-        for name, field in fields_)
-    texts = ', '.join(f'"{name}" TEXT' for name, _ in fields_)
-    cursor = Transaction().connection.cursor()
-    cursor.execute(
-        f'INSERT INTO "{Policy._table}" (create_uid, create_date, {names}) '
-        f'SELECT %s, CURRENT_TIMESTAMP, {casts} '
+    rows = [{**defaults, **values} for values in vlist]
+    first = rows[0]
+    shared, own = [], []
+    for name in sorted(first):
+        field = Policy._fields[name]
+        if hasattr(field, 'set'):
+            continue
+        # The returned reference identifies each row
+        if name != 'external_reference' and all(
+                row[name] == first[name] for row in rows):
+            shared.append((name, field))
+        else:
+            own.append((name, field))
+    columns = ', '.join(f'"{name}"' for name, _ in shared + own)
+    shared_casts = ''.join(f', %s::{field.sql_type().base}'
+        for _, field in shared)
+    own_casts = ', '.join(f'"{name}"::{field.sql_type().base}'
+        for name, field in own)
+    texts = ', '.join(f'"{name}" TEXT' for name, _ in own)
+    document = json.dumps(
+        [{name: field.sql_format(row[name]) for name, field in own}
+            for row in rows],
+        default=str, ensure_ascii=False)
+    query = (
+        f'INSERT INTO "{Policy._table}" (create_uid, create_date, {columns}) '
+        f'SELECT %s, CURRENT_TIMESTAMP{shared_casts}, {own_casts} '
         f'FROM jsonb_to_recordset(%s::jsonb) AS row({texts}) '
-        'ON CONFLICT DO NOTHING RETURNING external_reference',
-        (Transaction().user, json.dumps([row(v) for v in vlist],
-                default=str, ensure_ascii=False)))
-    return {reference for reference, in cursor}
+        'ON CONFLICT DO NOTHING RETURNING external_reference')
+    parameters = (Transaction().user,
+        *(field.sql_format(first[name]) for name, field in shared),
+        document)
+    return query, parameters
 
 
 def create_defaults(Model, values):

@@ -89,7 +89,7 @@ def quote(channel_id, application, operation='quote'):
     "Return the Quotation of application for the channel or raise"
     terms = granted_terms(channel_id, application, operation)
     Plan = Pool().get('insurance.plan')
-    plan_terms = Plan(terms.plan_id(application.plan_code)).get_terms()
+    plan_terms = Plan.terms_of(terms.plan_id(application.plan_code))
     check_rules(terms, plan_terms, application)
     try:
         priced = rate(plan_terms, application.risk, terms.rate_adjustment)

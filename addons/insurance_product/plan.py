@@ -94,10 +94,17 @@ class Plan(VersionContentMixin, ModelSQL, ModelView):
 
     def get_terms(self):
         "Return the immutable PlanTerms the engines run on, cached"
-        key = (self.id, Transaction().language)
-        terms = self._terms_cache.get(key)
+        return self.terms_of(self.id)
+
+    @classmethod
+    def terms_of(cls, plan_id):
+        """Return the PlanTerms of the plan of id, cached
+
+        Without instantiating the plan: quoting calls it for every row."""
+        key = (plan_id, Transaction().language)
+        terms = cls._terms_cache.get(key)
         if terms is None:
-            terms = self._terms_cache.set(key, self._build_terms())
+            terms = cls._terms_cache.set(key, cls(plan_id)._build_terms())
         return terms
 
     @classmethod

@@ -71,5 +71,5 @@ def detail_rows(statement, kind):
     connection = Transaction().connection
     with connection.cursor(name=f'statement_{kind}') as cursor:
         cursor.itersize = FETCHED_ROWS
-        cursor.execute(sql.DETAILS[kind], {'statement': statement.id})
+        cursor.execute(*sql.details(statement.id, kind))
         yield from cursor

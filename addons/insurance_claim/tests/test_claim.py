@@ -153,6 +153,33 @@ def test_amend_logs_each_change_and_resubmits():
 
 
 @with_transaction()
+def test_change_log_reads_as_the_claim_form():
+    pool = Pool()
+    Claim = pool.get('insurance.claim')
+    handler = create_user('handler', 'group_claims')
+    claim = file_claim(account_security_policy(), None, amount='10.00')
+    with Transaction().set_context(claim_actor='channel PAY'):
+        claim.amend(details={'theft_report': "Report 7"})
+    with Transaction().set_user(handler.id):
+        Claim.take([claim])
+    claim.rejection_code = 'INSUFFICIENT_EVIDENCE'
+    claim.save()
+    Claim.reject([claim])
+
+    shown = [(log.actor_name, log.field_name, log.old_text, log.new_text)
+        for log in Claim(claim.id).history]
+    assert (f"Channel {claim.channel.rec_name}", "Theft Report", None,
+        "Report 7") in shown
+    assert (handler.rec_name, "State", "Submitted", "Under Review") in shown
+    assert (handler.rec_name, "Approved Amount", None, "10.00") in shown
+    assert shown[-1][1:] == ("State", "Under Review", "Rejected")
+    assert shown[-2][1:] == (
+        "Rejection Reason", None, "Insufficient Evidence")
+    # What the partner API answers stays raw
+    assert history(claim)[-1] == ('state', 'under_review', 'rejected')
+
+
+@with_transaction()
 def test_staff_rights():
     pool = Pool()
     Claim = pool.get('insurance.claim')
