@@ -7,6 +7,9 @@ of Model: a renamed or removed field fails the module's tests, which build
 every query.
 """
 from sql import Table
+from sql.functions import CurrentTimestamp
+
+from trytond.transaction import Transaction
 
 
 class ModelTable(Table):
@@ -31,3 +34,11 @@ class ModelTable(Table):
 def model_table(Model):
     "The table of Model, to select, insert or update its stored fields"
     return ModelTable(Model)
+
+
+def created(table):
+    """The columns ModelSQL.create fills on its own, and their values, for a
+    hand-written INSERT into table: who (the transaction's user) and when
+    (the database's current time, as trytond writes it)"""
+    return ([table.create_uid, table.create_date],
+        [Transaction().user, CurrentTimestamp()])

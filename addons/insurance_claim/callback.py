@@ -25,6 +25,7 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.insurance_base.locking import skip_locked
 from trytond.modules.insurance_base.money import money_text
 from trytond.modules.insurance_base.queue import CALLBACKS, queue
+from trytond.modules.insurance_base.tables import created
 from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -172,15 +173,14 @@ class CallbackEvent(ModelSQL, ModelView):
     @classmethod
     def _insert(cls, rows, now):
         table = cls.__table__()
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
+        creation, created_values = created(table)
+        cursor = Transaction().connection.cursor()
         cursor.execute(*table.insert(
                 [table.event_id, table.event_type, table.channel,
                     table.claim, table.sequence, table.occurred_at,
                     table.body, table.state, table.attempts,
-                    table.next_attempt_at, table.create_uid,
-                    table.create_date],
-                [row + [transaction.user, now] for row in rows],
+                    table.next_attempt_at, *creation],
+                [row + created_values for row in rows],
                 returning=[table.id]))
         return cls.browse([id_ for id_, in cursor])
 

@@ -269,10 +269,9 @@ class Statement(Workflow, ModelSQL, ModelView):
         cursor.execute(sql.analyze_lines())
 
     def _take_in(self, kind, start, end):
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
+        cursor = Transaction().connection.cursor()
         cursor.execute(*sql.take_in(self.id, kind, self.channel.id,
-                start, end, transaction.user, utcnow()))
+                start, end))
 
     def _totals(self):
         cursor = Transaction().connection.cursor()

@@ -15,7 +15,7 @@ from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 from sql.operators import Concat, Exists
 
-from trytond.modules.insurance_base.tables import model_table
+from trytond.modules.insurance_base.tables import created, model_table
 from trytond.pool import Pool
 
 KINDS = ('issue', 'cancellation', 'endorsement', 'claim')
@@ -59,7 +59,7 @@ def source(kind, channel_id, start, end):
         where=channel & (stamp >= start) & (stamp < end))
 
 
-def take_in(statement_id, kind, channel_id, start, end, user, now):
+def take_in(statement_id, kind, channel_id, start, end):
     """Insert the lines of the records of kind that no confirmed statement
     holds"""
     line, held, statement = tables('insurance.statement.line',
@@ -70,10 +70,11 @@ def take_in(statement_id, kind, channel_id, start, end, user, now):
         condition=statement.id == held.statement).select(Literal(1),
         where=(held.kind == kind_text) & (held.record == records.record)
         & (statement.state != 'draft'))
+    creation, (user, now) = created(line)
     return line.insert(
-        [line.create_uid, line.create_date, line.statement, line.kind,
+        [*creation, line.statement, line.kind,
             *(getattr(line, name) for name in SOURCE_COLUMNS)],
-        records.select(Literal(user), Literal(now), Literal(statement_id),
+        records.select(Literal(user), now, Literal(statement_id),
             kind_text, *(getattr(records, name) for name in SOURCE_COLUMNS),
             where=~Exists(confirmed)))
 

@@ -128,13 +128,11 @@ class StatisticsDay(Dimensions, Measures, ModelSQL, ModelView):
     @classmethod
     def recompute(cls, first_day, last_day):
         "Recompute the China days from first_day to last_day included"
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
+        cursor = Transaction().connection.cursor()
         cursor.execute(*sql.recompute(
                 start=china_midnight(first_day),
                 end=china_midnight(last_day + dt.timedelta(days=1)),
-                first_day=first_day, last_day=last_day,
-                user=transaction.user, now=utcnow()))
+                first_day=first_day, last_day=last_day))
 
 
 def refresh_lock():

@@ -15,7 +15,7 @@ from sql.aggregate import Min, Sum
 from sql.conditionals import Coalesce
 from sql.operators import And, Exists, IsDistinct, Or
 
-from trytond.modules.insurance_base.tables import model_table
+from trytond.modules.insurance_base.tables import created, model_table
 from trytond.pool import Pool
 
 CHINA_OFFSET = dt.timedelta(hours=8)
@@ -95,7 +95,7 @@ def facts(start, end):
         all_=True)
 
 
-def recompute(start, end, first_day, last_day, user, now):
+def recompute(start, end, first_day, last_day):
     """Recompute the days of [start, end): upsert their rows, writing only
     those whose figures changed, and drop the rows nothing backs any more"""
     day, = tables('insurance.statistics.day')
@@ -116,10 +116,10 @@ def recompute(start, end, first_day, last_day, user, now):
                             for k in KEY])))))
     changed = Or([IsDistinct(getattr(day, m), getattr(Excluded, m))
             for m in MEASURES])
+    creation, (user, now) = created(day)
     return day.insert(
-        [day.create_uid, day.create_date,
-            *(getattr(day, n) for n in KEY + MEASURES)],
-        computed.select(Literal(user), Literal(now),
+        [*creation, *(getattr(day, n) for n in KEY + MEASURES)],
+        computed.select(Literal(user), now,
             *(computed_column(n) for n in KEY + MEASURES)),
         with_=[fact, computed, stale],
         on_conflict=_upsert(day, changed))

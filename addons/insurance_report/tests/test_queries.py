@@ -17,14 +17,13 @@ def module():
 
 def queries():
     for kind in statement_sql.KINDS:
-        yield statement_sql.take_in(1, kind, 1, START, END, 0, START)
+        yield statement_sql.take_in(1, kind, 1, START, END)
         yield statement_sql.details(1, kind)
     yield from [statement_sql.clear(1), statement_sql.save_xlsx(1, b''),
         statement_sql.taken_elsewhere(1), statement_sql.totals_by_kind(1),
         statement_sql.fee_bases(1), statistics_sql.first_issue(),
         statistics_sql.touched_days(START),
-        statistics_sql.recompute(START, END, START.date(), END.date(), 0,
-            START)]
+        statistics_sql.recompute(START, END, START.date(), END.date())]
 
 
 @with_transaction()
