@@ -45,6 +45,14 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
         states=DRAFT_ONLY)
     plans = fields.One2Many(
         'insurance.plan', 'version', "Plans", states=DRAFT_ONLY)
+    clauses = fields.Text(
+        "Clauses", states=DRAFT_ONLY,
+        help="The policy wording (条款) printed on the e-policy, one "
+        "paragraph a line.")
+    notice = fields.Text(
+        "Notice", states=DRAFT_ONLY,
+        help="What the policyholder must know (投保须知), printed on the "
+        "e-policy, one paragraph a line.")
 
     @classmethod
     def __setup__(cls):
