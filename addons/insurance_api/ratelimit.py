@@ -13,6 +13,11 @@ transaction; the table is UNLOGGED: no WAL, not replicated, emptied after a
 crash (all buckets then start full). Cost measured in docs/scaling.md.
 """
 import math
+import os
+import threading
+from contextlib import contextmanager
+
+import psycopg
 
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
@@ -69,21 +74,40 @@ class RateBucket(ModelSQL):
         Runs in autocommit on its own connection, outside the transaction."""
         interval = 1 / requests_per_second
         capacity = max(requests_per_second, 1)
-        database = backend.Database(Transaction().database.name)
-        connection = database.get_connection(autocommit=True)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(TAKE_TOKEN.format(table=cls._table), {
-                        'channel': channel_id,
-                        'interval': interval,
-                        'slack': (capacity - 1) * interval,
-                        })
-                taken, empty_in = cursor.fetchone()
-        finally:
-            database.put_connection(connection)
+        with bucket_connection(Transaction().database.name) as connection:
+            taken, empty_in = connection.execute(
+                TAKE_TOKEN.format(table=cls._table), {
+                    'channel': channel_id,
+                    'interval': interval,
+                    'slack': (capacity - 1) * interval,
+                    }).fetchone()
         if taken:
             return 0
         return empty_in - (capacity - 1) * interval
+
+
+_connections = {}
+_connections_lock = threading.Lock()
+
+
+@contextmanager
+def bucket_connection(database_name):
+    """The process's autocommit connection to database_name for the
+    buckets, kept open: taken from the pool, a connection is first checked
+    by a round trip of its own (issue 14). A broken one is closed and
+    replaced at the next request."""
+    with _connections_lock:
+        key = (os.getpid(), database_name)
+        connection = _connections.get(key)
+        if connection is None or connection.closed:
+            parameters = backend.Database._connection_params(database_name)
+            connection = _connections[key] = psycopg.connect(
+                parameters.pop('conninfo'), autocommit=True, **parameters)
+        try:
+            yield connection
+        except psycopg.OperationalError:
+            connection.close()
+            raise
 
 
 def check(channel_id, requests_per_second):

@@ -182,6 +182,14 @@ class Policy(Workflow, ModelSQL, ModelView):
         return cls.number_of(value)
 
     @classmethod
+    def number_sql(cls):
+        """The SQL expression and parameters of a new number, for an INSERT
+        numbering its policies as next_number does (the sequence's values
+        have ten digits: ten billion policies)"""
+        return ("%s || LPAD(NEXTVAL(%s)::TEXT, 10, '0')",
+            (f'P{china_today():%Y%m%d}', NUMBER_SEQUENCE))
+
+    @classmethod
     def number_of(cls, value):
         "The policy number of the sequence's value, dated today in China"
         return f'P{china_today():%Y%m%d}{value:010d}'
