@@ -43,14 +43,15 @@ def insert_as_create(vlist, returning):
             shared.append((name, field))
         else:
             own.append((name, field))
-    numbered, number_parameters = ('number' not in first), ()
-    names = [name for name, _ in shared + own]
+    names = [name for name, _ in shared]
     shared_casts = ''.join(f', %s::{field.sql_type().base}'
         for _, field in shared)
-    if numbered:
+    number_parameters = ()
+    if 'number' not in first:
         number_sql, number_parameters = Policy.number_sql()
         names.append('number')
         shared_casts += f', {number_sql}'
+    names += [name for name, _ in own]
     columns = ', '.join(f'"{name}"' for name in names)
     own_casts = ', '.join(f'"{name}"::{field.sql_type().base}'
         for name, field in own)

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from trytond.modules.insurance_policy.issuance import issue
+from trytond.modules.insurance_policy.issuance import issue, quote, store
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -138,7 +138,7 @@ def test_bulk_rows_are_written_as_the_orm_writes_them():
     pool = Pool()
     Policy = pool.get('insurance.policy')
     channel = security_channel()
-    by_orm = issue(channel.id, account_application('ORM'))
+    by_orm = store(quote(channel.id, account_application('ORM'), 'issue'))
     job = new_job(channel, chunk_size=10,
         file=HEADER.encode() + row('BULK', email='').encode())
     run(job)
@@ -151,6 +151,21 @@ def test_bulk_rows_are_written_as_the_orm_writes_them():
         'issued_at', 'bulk'}
     assert by_bulk.number[:9] == by_orm.number[:9]
     assert len(by_bulk.number) == len(by_orm.number)
+
+
+@with_transaction()
+def test_issued_rows_are_written_as_the_orm_writes_them():
+    channel = security_channel()
+    by_orm = store(quote(channel.id, account_application('ORM'), 'issue'))
+    by_issue = issue(channel.id, account_application('ISSUE'), 'key-1')
+
+    orm_row, issue_row = (stored_row(p) for p in [by_orm, by_issue])
+
+    differing = {k for k in orm_row if orm_row[k] != issue_row[k]}
+    assert differing == {'id', 'number', 'external_reference', 'risk',
+        'issued_at', 'idempotency_key'}
+    assert issue_row['number'][:9] == orm_row['number'][:9]
+    assert len(issue_row['number']) == len(orm_row['number'])
 
 
 def stored_row(policy):
