@@ -15,6 +15,13 @@ import os
 # harness from dropping its databases.
 os.environ.setdefault('TRYTOND_CACHE__CLEAN_TIMEOUT', '0')
 
+# Behind pgbouncer (TRYTOND_DATABASE__URI), the cache listener connects to
+# PostgreSQL directly; set before the app loads
+# (addons/insurance_api/pooling.py).
+if os.environ.get('INSURANCE_DIRECT_DATABASE_URI'):
+    from trytond.modules.insurance_api.pooling import route_through_pooler
+    route_through_pooler(os.environ['INSURANCE_DIRECT_DATABASE_URI'])
+
 bind = (os.environ.get('GUNICORN_BIND')
     or os.environ.get('INSURANCE_BIND', '127.0.0.1:8000'))
 workers = int(os.environ.get(

@@ -10,6 +10,15 @@ export TRYTOND_CONFIG=${TRYTOND_CONFIG:-$ROOT/config/trytond.conf}
 export TRYTOND_DATABASE__URI=${TRYTOND_DATABASE__URI:-postgresql://$PGUSER@$PGHOST:$PGPORT/}
 export TRYTOND_WEB__ROOT=${TRYTOND_WEB__ROOT:-$SAO_DIR/node_modules/tryton-sao}
 export PATH=$VENV/bin:$PATH
+# nginx's configuration, gunicorn's unix socket and pgbouncer's files: under
+# var/, or as root under /run/insurance-core/ (one folder per checkout), as
+# nginx and pgbouncer then run as www-data and postgres, who may not enter
+# the checkout's folders.
+if [ "$(id -u)" = 0 ]; then
+    RUNTIME_DIR=/run/insurance-core/$(printf %s "$ROOT" | sha256sum | cut -c1-12)
+else
+    RUNTIME_DIR=$ROOT/var
+fi
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -64,6 +73,10 @@ ensure_nginx() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install_no_start nginx
 }
 
+ensure_pgbouncer() {
+    command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install_no_start pgbouncer
+}
+
 # Debian starts a service on installation; the project runs its own nginx
 # and pgbouncer, so the system's are not started.
 apt_install_no_start() {
@@ -78,8 +91,18 @@ apt_install_no_start() {
 # A folder for gunicorn's unix socket that nginx may open and nobody else:
 # as root, only root and the group www-data (nginx's user) may enter it.
 socket_folder() {
+    runtime_folders "$(dirname "$1")"
     mkdir -p "$1"
     if [ "$(id -u)" = 0 ]; then chgrp www-data "$1" && chmod 2750 "$1"; fi
+}
+
+# The folders of RUNTIME_DIR given, which nginx and pgbouncer may enter
+runtime_folders() {
+    if [ "$(id -u)" = 0 ]; then
+        install -d -m 755 /run/insurance-core "$RUNTIME_DIR" "$@"
+    else
+        mkdir -p "$@"
+    fi
 }
 
 ensure_node() {

@@ -64,11 +64,11 @@ def write_configuration(folder, listen, upstreams, client_connections=32,
     return main
 
 
-def drop_privileges(folder):
-    "As root, give the folder to www-data and become it"
+def drop_privileges(folder, user_name=UNPRIVILEGED_USER):
+    "As root, give the folder to the user and become it"
     if os.getuid() != 0:
         return
-    user = pwd.getpwnam(UNPRIVILEGED_USER)
+    user = pwd.getpwnam(user_name)
     for path in [folder, *folder.rglob('*')]:
         os.chown(path, user.pw_uid, user.pw_gid)
     os.setgroups([])

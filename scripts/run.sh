@@ -8,6 +8,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DATABASE=${INSURANCE_DATABASE:-insurance_demo}
 export INSURANCE_DATABASE=$DATABASE TRYTOND_DATABASE_NAMES=$DATABASE
 STAMP_DIR=$ROOT/var
+# The ir.queue queues, each run by a trytond-worker of its own
+WORKER_QUEUES="callbacks adjudication bulk statements default"
 mkdir -p "$STAMP_DIR"
 
 ensure_postgresql
@@ -66,13 +68,20 @@ run_services() {
         wait 2>/dev/null || true
     }
     trap stop INT TERM EXIT
-    local sockets=$STAMP_DIR/run/$DATABASE
+    local sockets=$RUNTIME_DIR/run/$DATABASE
     socket_folder "$sockets"
+    runtime_folders "$RUNTIME_DIR/nginx"
     GUNICORN_BIND=unix:$sockets/gunicorn.sock \
         setsid gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
-    setsid python "$ROOT/scripts/proxy.py" --dir "$STAMP_DIR/nginx/$DATABASE" \
+    setsid python "$ROOT/scripts/proxy.py" --dir "$RUNTIME_DIR/nginx/$DATABASE" \
         --listen "${INSURANCE_BIND:-127.0.0.1:8000}" --upstream "unix:$sockets/gunicorn.sock" & pids+=($!)
-    setsid trytond-worker -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    # One trytond-worker per named queue (addons/insurance_base/queue.py), so
+    # that a long run of one kind of task never delays another kind.
+    local queue
+    for queue in $WORKER_QUEUES; do
+        setsid trytond-worker -d "$DATABASE" --name "$queue" -n 1 \
+            --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    done
     setsid trytond-cron -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
     wait_for_http "http://${INSURANCE_BIND:-127.0.0.1:8000}/api/v1/health"
     print_welcome

@@ -8,6 +8,7 @@ ensure_venv
 ensure_sao
 ensure_swagger_ui
 ensure_nginx
+ensure_pgbouncer
 command -v chromium >/dev/null || apt_install chromium
 # The screenshots of the Chinese back office need a CJK font.
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || apt_install fonts-wqy-zenhei

@@ -5,12 +5,14 @@ demo data loaded by scripts/demo_data.py, and gunicorn started with the
 production configuration on a free port of 127.0.0.1.
 """
 import grp
+import hashlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +20,10 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+# As scripts/lib.sh: where nginx and pgbouncer (other users) can enter
+RUNTIME = (Path('/run/insurance-core')
+    / hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    if os.getuid() == 0 else ROOT / 'var')
 BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = 'admin2026'
 
@@ -145,10 +151,21 @@ def running_gunicorn(database, bind, workers=2, **extra_env):
         stop(process)
 
 
+def runtime_folder(kind):
+    """RUNTIME / kind, which nginx and pgbouncer (run as other users) may
+    enter whatever the umask, as scripts/lib.sh makes it"""
+    folder = RUNTIME / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.getuid() == 0:
+        for level in [RUNTIME.parent, RUNTIME, folder]:
+            level.chmod(0o755)
+    return folder
+
+
 def socket_folder(name):
     "A folder for unix sockets only root and nginx (www-data) may enter"
-    folder = ROOT / 'var' / 'run' / name
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = runtime_folder('run') / name
+    folder.mkdir(exist_ok=True)
     if os.getuid() == 0:
         os.chown(folder, 0, grp.getgrnam('www-data').gr_gid)
         folder.chmod(0o2750)
@@ -159,7 +176,7 @@ def socket_folder(name):
 def running_proxy(upstreams, client_connections=32):
     "Yield the base URL of nginx (scripts/proxy.py) in front of upstreams"
     port = free_port()
-    folder = ROOT / 'var' / 'nginx' / f'test_{port}'
+    folder = runtime_folder('nginx') / f'test_{port}'
     arguments = [sys.executable, ROOT / 'scripts' / 'proxy.py',
         '--dir', folder, '--listen', f'127.0.0.1:{port}',
         '--client-connections', str(client_connections)]
@@ -173,6 +190,38 @@ def running_proxy(upstreams, client_connections=32):
     finally:
         stop(process)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def running_pooler(server_connections):
+    """Yield the database URI of pgbouncer (scripts/pooler.py) in front of
+    the tests' PostgreSQL, in transaction mode"""
+    port = free_port()
+    folder = runtime_folder('pgbouncer') / f'test_{port}'
+    server = urllib.parse.urlsplit(database_uri())
+    process = subprocess.Popen([sys.executable, ROOT / 'scripts' / 'pooler.py',
+            '--dir', folder, '--port', str(port),
+            '--server-host', server.hostname,
+            '--server-port', str(server.port or 5432),
+            '--server-connections', str(server_connections),
+            '--user', server.username or 'postgres'])
+    try:
+        wait_until_listening(port)
+        yield f'postgresql://{server.username or "postgres"}@127.0.0.1:{port}/'
+    finally:
+        stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_until_listening(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port}")
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from trytond.cache import Cache
 from trytond.modules.insurance_base.cache import cleared_on_change
 from trytond.modules.insurance_channel.api_key import LAST_USED_RESOLUTION
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 from .errors import ApiError
 
@@ -59,7 +60,12 @@ def authenticate(request):
 def channel_access(token):
     access = _accesses.get(token)
     if access is None:
-        access = load_channel_access(token)
+        # In a transaction of its own, ended before the request's first
+        # statement: behind pgbouncer (transaction mode) a request never
+        # holds a server connection while waiting for another one (the
+        # rate limit's, record_use's), which could deadlock a full pool.
+        with Transaction().new_transaction():
+            access = load_channel_access(token)
         if access:
             _accesses.set(token, access)
     return access

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sql import Conflict
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.insurance_base.tables import created
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
@@ -117,11 +118,13 @@ class IdempotencyRecord(ModelSQL, ModelView):
     def _insert(cls, channel_id, key, method, path, request_hash):
         "Return the id of the new record of key, None if it was recorded"
         table = cls.__table__()
+        creation, created_values = created(table)
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.insert(
                 [table.channel, table.key, table.method, table.path,
-                    table.request_hash, table.create_uid, table.create_date],
-                [[channel_id, key, method, path, request_hash, 0, utcnow()]],
+                    table.request_hash, *creation],
+                [[channel_id, key, method, path, request_hash,
+                        *created_values]],
                 on_conflict=Conflict(
                     table, indexed_columns=[table.channel, table.key]),
                 returning=[table.id]))

@@ -7,15 +7,16 @@ one statement that moves that time forward by 1/rate when the bucket is not
 full, and answers whether it did and, if not, how long to wait. The burst
 allowed is one second's worth of requests.
 
-The statement runs in autocommit on a connection of its own, so the channel's
-row is locked for the statement only (microseconds), not for the request's
-transaction; the table is UNLOGGED: no WAL, not replicated, emptied after a
-crash (all buckets then start full). Cost measured in docs/scaling.md.
+The statement runs in autocommit on a connection the process keeps for it
+(one round trip, no pool check), so the channel's row is locked for the
+statement only (microseconds), not for the request's transaction, and it runs
+before the request's first statement (behind pgbouncer a request never holds
+a server connection while waiting for another). The table is UNLOGGED: no
+WAL, not replicated, emptied after a crash (all buckets then start full).
+Cost measured in docs/scaling.md.
 """
 import math
-import os
 import threading
-from contextlib import contextmanager
 
 import psycopg
 
@@ -42,8 +43,8 @@ SELECT EXISTS (SELECT FROM taken),
 
 
 class RateBucket(ModelSQL):
-    "API Rate Bucket"
     __name__ = 'insurance.api.rate_bucket'
+    __string__ = "API Rate Bucket"
 
     # No foreign key: a request never waits on the channel's row
     channel = fields.Integer("Channel", required=True)
@@ -73,41 +74,50 @@ class RateBucket(ModelSQL):
 
         Runs in autocommit on its own connection, outside the transaction."""
         interval = 1 / requests_per_second
-        capacity = max(requests_per_second, 1)
-        with bucket_connection(Transaction().database.name) as connection:
-            taken, empty_in = connection.execute(
-                TAKE_TOKEN.format(table=cls._table), {
-                    'channel': channel_id,
-                    'interval': interval,
-                    'slack': (capacity - 1) * interval,
-                    }).fetchone()
+        slack = (max(requests_per_second, 1) - 1) * interval
+        taken, empty_in = _connection.execute(
+            Transaction().database.name, TAKE_TOKEN.format(table=cls._table),
+            {'channel': channel_id, 'interval': interval, 'slack': slack})
         if taken:
             return 0
-        return empty_in - (capacity - 1) * interval
+        return empty_in - slack
 
 
-_connections = {}
-_connections_lock = threading.Lock()
+class OwnConnection:
+    "An autocommit connection per process and database, opened when needed"
+
+    def __init__(self):
+        self.connections = {}
+        self.lock = threading.Lock()
+
+    def execute(self, name, query, parameters):
+        "Return the one row of query; reconnect once if the link broke"
+        with self.lock:
+            for attempt in (1, 2):
+                connection = self.connections.get(name)
+                if connection is None or connection.closed:
+                    connection = self.connections[name] = self.connect(name)
+                try:
+                    return connection.execute(query, parameters).fetchone()
+                except psycopg.OperationalError:
+                    connection.close()
+                    if attempt == 2:
+                        raise
+
+    def close(self):
+        with self.lock:
+            for connection in self.connections.values():
+                connection.close()
+            self.connections.clear()
+
+    @staticmethod
+    def connect(name):
+        parameters = backend.Database._connection_params(name)
+        return psycopg.connect(
+            parameters.pop('conninfo'), autocommit=True, **parameters)
 
 
-@contextmanager
-def bucket_connection(database_name):
-    """The process's autocommit connection to database_name for the
-    buckets, kept open: taken from the pool, a connection is first checked
-    by a round trip of its own (issue 14). A broken one is closed and
-    replaced at the next request."""
-    with _connections_lock:
-        key = (os.getpid(), database_name)
-        connection = _connections.get(key)
-        if connection is None or connection.closed:
-            parameters = backend.Database._connection_params(database_name)
-            connection = _connections[key] = psycopg.connect(
-                parameters.pop('conninfo'), autocommit=True, **parameters)
-        try:
-            yield connection
-        except psycopg.OperationalError:
-            connection.close()
-            raise
+_connection = OwnConnection()
 
 
 def check(channel_id, requests_per_second):

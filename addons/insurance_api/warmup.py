@@ -25,6 +25,7 @@ def warm_up():
     try:
         wait_for_cache_listener(name)
         with Transaction().start(name, 0, readonly=True):
+            probe_database_features()
             load_sale_and_plan_terms()
     except Exception:
         # A cold cache is slower, not wrong: never keep a worker from serving.
@@ -45,6 +46,23 @@ def wait_for_cache_listener(name, timeout=5):
         if getattr(listener, 'listening', False):
             return
         time.sleep(0.02)
+
+
+def probe_database_features():
+    """Ask what trytond asks PostgreSQL once per process, on a connection of
+    its own, in the middle of the first transaction that needs it: behind
+    pgbouncer in transaction mode, a request doing so while others hold
+    every server connection (waiting on its idempotency key) would wait
+    for ever (docs/scaling.md)."""
+    database = Transaction().database
+    database_features = (database.search_path, database.current_user)
+    del database_features
+    database.has_returning()
+    database.has_insert_on_conflict()
+    database.get_select_for_skip_locked()
+    database.has_extension('btree_gist')
+    database.has_unaccent()
+    database.has_similarity()
 
 
 def load_sale_and_plan_terms():

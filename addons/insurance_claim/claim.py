@@ -22,6 +22,8 @@ from trytond.model import (
     fields,
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS, money
+from trytond.modules.insurance_base.numbering import Numbering
+from trytond.modules.insurance_base.queue import ADJUDICATION, queue
 from trytond.modules.insurance_base.timezone import (
     china_midnight,
     china_today,
@@ -34,7 +36,7 @@ from trytond.transaction import Transaction
 from .claim_log import Change, changes_of_write
 from .exceptions import ClaimError, ClaimValidationError
 
-NUMBER_SEQUENCE = 'insurance_claim_number_seq'
+NUMBERING = Numbering('insurance_claim_number_seq', 'C', digits=10)
 FINAL_STATES = {'paid', 'closed'}
 # What handling sets, and a copy starts without
 HANDLING_FIELDS = (
@@ -231,10 +233,7 @@ class Claim(Workflow, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         super().__register__(module)
-        transaction = Transaction()
-        database, connection = transaction.database, transaction.connection
-        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
-            database.sequence_create(connection, NUMBER_SEQUENCE)
+        NUMBERING.create()
 
     @classmethod
     def get_lines(cls):
@@ -259,14 +258,8 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def next_number(cls):
-        """Return a new claim number: C, the date in China, the sequence
-
-        A PostgreSQL sequence never blocks concurrent filings (gaps are
-        expected)."""
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return f'C{china_today():%Y%m%d}{value:010d}'
+        "A new claim number: C, the day in China, the sequence"
+        return NUMBERING.next()
 
     def get_detail(self, name):
         return (self.details or {}).get(name)
@@ -415,7 +408,7 @@ class Claim(Workflow, ModelSQL, ModelView):
         "Have the worker decide the return-shipping claims in seconds"
         automatic = [c for c in claims if c.line == 'return_shipping']
         if automatic:
-            cls.__queue__.adjudicate(automatic)
+            queue(cls, ADJUDICATION).adjudicate(automatic)
 
     @classmethod
     @Workflow.transition('submitted')

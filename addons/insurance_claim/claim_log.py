@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, Model, ModelSQL, ModelView, fields
+from trytond.modules.insurance_base.tables import created
 from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -129,13 +130,14 @@ class ClaimLog(ModelSQL, ModelView):
         table = cls.__table__()
         now, user, actor = utcnow(), transaction.user, current_actor()
         cursor = transaction.connection.cursor()
+        creation, created_values = created(table)
         cursor.execute(*table.insert(
                 [table.claim, table.at, table.user, table.actor,
                     table.field, table.old_value, table.new_value,
-                    table.create_uid, table.create_date],
+                    *creation],
                 [[c.claim, now, user or None, actor, c.field,
                         as_text(c.field, c.old), as_text(c.field, c.new),
-                        user, now]
+                        *created_values]
                     for c in changes]))
 
     @classmethod

@@ -29,6 +29,7 @@ from trytond.model import (
     dualmethod,
     fields,
 )
+from trytond.modules.insurance_base.queue import BULK, queue
 from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -37,7 +38,6 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import bulk_file, issuance
 from .exceptions import IssuanceError
-from .policy import NUMBER_SEQUENCE
 from .storage import insert_as_create
 
 CHUNK_SIZE = 2000
@@ -158,7 +158,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
     def start(cls, jobs):
         "Issue in the background, one queued task per chunk"
         cls.run(jobs)
-        cls.__queue__.issue_next_chunk(jobs)
+        queue(cls, BULK).issue_next_chunk(jobs)
 
     @classmethod
     @Workflow.transition('running')
@@ -182,7 +182,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
         "Issue a chunk of each running job, then queue the next (ir.queue)"
         unfinished = cls.issue_chunks(jobs)
         if unfinished:
-            cls.__queue__.issue_next_chunk(unfinished)
+            queue(cls, BULK).issue_next_chunk(unfinished)
 
     @classmethod
     def issue_chunks(cls, jobs, data=None):
@@ -316,9 +316,10 @@ class ChunkIssuer:
             except IssuanceError as error:
                 batch.rejections.append(rejection(line, error.code,
                         refusal_text(error)))
+        Policy = Pool().get('insurance.policy')
         vlist = []
         for (line, quotation), number in zip(
-                quoted, next_numbers(len(quoted)), strict=True):
+                quoted, Policy.next_numbers(len(quoted)), strict=True):
             values = issuance.policy_values(quotation, None, number=number)
             values['bulk'] = self.job_id
             vlist.append(values)
@@ -385,15 +386,6 @@ def refusal_text(error):
     reasons = [f"{d['code']}: {d['message']}" for d in error.details
         if 'message' in d]
     return ' '.join([error.message, *reasons])
-
-
-def next_numbers(count):
-    "count policy numbers from the sequence in one query"
-    Policy = Pool().get('insurance.policy')
-    cursor = Transaction().connection.cursor()
-    cursor.execute('SELECT nextval(%s) FROM generate_series(1, %s)',
-        (NUMBER_SEQUENCE, count))
-    return [Policy.number_of(value) for value, in cursor]
 
 
 class UploadStart(ModelView):

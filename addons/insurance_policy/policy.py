@@ -15,12 +15,14 @@ from trytond.model import (
     fields,
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS
-from trytond.modules.insurance_base.timezone import china_today
+from trytond.modules.insurance_base.numbering import Numbering
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
-NUMBER_SEQUENCE = 'insurance_policy_number_seq'
+from .search_box import every_field_domain, search_box_domain
+
+NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)
 ID_TYPE_SELECTION = [
     ('ID_CARD', "Resident Identity Card"),
     ('PASSPORT', "Passport"),
@@ -28,11 +30,6 @@ ID_TYPE_SELECTION = [
     ('OTHER', "Other"),
     ]
 ID_TYPES = tuple(code for code, _ in ID_TYPE_SELECTION)
-# What staff type in the search box of policies
-SEARCHED_FIELDS = (
-    'number', 'external_reference',
-    'policyholder_name', 'policyholder_phone', 'policyholder_id_number',
-    'insured_name', 'insured_phone', 'insured_id_number')
 
 
 class Policy(Workflow, ModelSQL, ModelView):
@@ -146,10 +143,7 @@ class Policy(Workflow, ModelSQL, ModelView):
         cls.__table_handler__(module).drop_constraint(
             'one_in_force_per_object')
         super().__register__(module)
-        database = Transaction().database
-        connection = Transaction().connection
-        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
-            database.sequence_create(connection, NUMBER_SEQUENCE)
+        NUMBERING.create()
 
     @classmethod
     def default_state(cls):
@@ -162,37 +156,25 @@ class Policy(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op] + [(field, operator, operand, *extra)
-            for field in SEARCHED_FIELDS]
+        "What staff type in the search box (see search_box)"
+        _, operator, operand, *_ = clause
+        return (search_box_domain(operator, operand)
+            or every_field_domain(clause))
 
     @classmethod
     def next_number(cls):
-        """Return a new policy number: P, the date in China, the sequence
+        "A new policy number: P, the day in China, the sequence"
+        return NUMBERING.next()
 
-        A PostgreSQL sequence never blocks concurrent issues (a number may
-        be lost by a rolled back issue: gaps are expected)."""
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return cls.number_of(value)
+    @classmethod
+    def next_numbers(cls, count):
+        "count new policy numbers, taken in one query (bulk issuance)"
+        return NUMBERING.next_many(count)
 
     @classmethod
     def number_sql(cls):
-        """The SQL expression and parameters of a new number, for an INSERT
-        numbering its policies as next_number does (the sequence's values
-        have ten digits: ten billion policies)"""
-        return ("%s || LPAD(NEXTVAL(%s)::TEXT, 10, '0')",
-            (f'P{china_today():%Y%m%d}', NUMBER_SEQUENCE))
-
-    @classmethod
-    def number_of(cls, value):
-        "The policy number of the sequence's value, dated today in China"
-        return f'P{china_today():%Y%m%d}{value:010d}'
+        "The SQL and parameters of a new number, taken inside a statement"
+        return NUMBERING.sql()
 
 
 class HashTextExtended(Function):

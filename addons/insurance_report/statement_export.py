@@ -72,7 +72,7 @@ def detail_rows(statement, kind):
     "The rows of the detail sheet of kind, fetched a batch ahead"
     connection = Transaction().connection
     with connection.cursor(name=f'statement_{kind}') as cursor:
-        cursor.execute(sql.DETAILS[kind], {'statement': statement.id})
+        cursor.execute(*sql.details(statement.id, kind))
         yield from prefetched(lambda: cursor.fetchmany(FETCHED_ROWS))
 
 

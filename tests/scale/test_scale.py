@@ -1,5 +1,6 @@
-"""Two instances behind a load balancer share one database: the rate limit,
-the caches and idempotency hold across them (issue 15, point 1)."""
+"""Two instances behind a load balancer share one database through
+pgbouncer: the rate limit, the caches and idempotency hold across them, and
+PostgreSQL sees a bounded number of connections (issue 15, points 1, 2)."""
 import threading
 import time
 import uuid
@@ -10,6 +11,7 @@ import psycopg
 from ..api.applications import error_code, return_shipping
 from ..server import database_uri
 from .backoffice import BackOffice
+from .conftest import INSTANCES, MAX_SERVER_CONNECTIONS, WORKERS
 
 # RATEMALL's limit (tests/api/seed.py); the bucket holds a second of it
 RATE = 10
@@ -89,3 +91,33 @@ def test_concurrent_retries_on_different_instances_issue_once(
         assert {r.status_code for r in responses} == {201}
         assert len({r.content for r in responses}) == 1
         assert policies_with_key(api_database, key) == 1
+
+
+def pools(pooler, database):
+    "pgbouncer's SHOW POOLS line of database, by column"
+    with psycopg.connect(pooler + 'pgbouncer', autocommit=True,
+            prepare_threshold=None) as console:
+        cursor = console.execute('SHOW POOLS')
+        columns = [column.name for column in cursor.description]
+        for row in cursor:
+            line = dict(zip(columns, row, strict=True))
+            if line['database'] == database:
+                return line
+
+
+def test_instances_share_a_bounded_number_of_server_connections(
+        cluster, client_on, api_database):
+    clients = [client_on(base_url, 'TAOMALL')
+        for base_url in cluster.instances for _ in range(WORKERS * 2)]
+    with ThreadPoolExecutor(len(clients)) as executor:
+        statuses = list(executor.map(
+                lambda client: client.post('/policies', return_shipping()
+                    ).status_code, clients))
+
+    line = pools(cluster.pooler, api_database)
+    assert statuses == [201] * len(clients)
+    # every worker keeps a connection to pgbouncer; PostgreSQL sees at most
+    # MAX_SERVER_CONNECTIONS of them
+    assert line['cl_active'] + line['cl_waiting'] >= INSTANCES * WORKERS
+    assert line['sv_active'] + line['sv_idle'] + line['sv_used'] <= (
+        MAX_SERVER_CONNECTIONS)

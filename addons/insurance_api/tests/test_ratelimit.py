@@ -14,6 +14,9 @@ from trytond.transaction import Transaction
 @pytest.fixture(scope='module', autouse=True)
 def insurance_api_module():
     activate_module('insurance_api')
+    yield
+    # the limiter's own connection would keep the database from being dropped
+    ratelimit._connection.close()
 
 
 def some_channel_id():

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from trytond.modules.insurance_base.queue import ADJUDICATION, CALLBACKS
 from trytond.modules.insurance_base.timezone import china_today
 from trytond.modules.insurance_claim.adjudication import (
     well_formed_tracking_no,
@@ -102,10 +103,42 @@ def test_account_security_never_auto_adjudicated():
 def test_filing_enqueues_the_adjudication():
     Queue = Pool().get('ir.queue')
     claim = file_claim(return_shipping_policy())
-    tasks = [q.data for q in Queue.search([])
+    tasks = [q for q in Queue.search([])
         if q.data.get('method') == 'adjudicate']
-    assert (tasks[-1]['model'], list(tasks[-1]['instances'])) == (
+    assert (tasks[-1].data['model'], list(tasks[-1].data['instances'])) == (
         'insurance.claim', [claim.id])
+    assert tasks[-1].name == ADJUDICATION
+
+
+@with_transaction()
+def test_a_backlog_of_callbacks_does_not_delay_adjudication():
+    """Deliveries and adjudications have queues of their own: the worker of
+    the adjudication queue (trytond-worker --name adjudication) takes only
+    adjudications, however many deliveries wait before them"""
+    pool = Pool()
+    Queue = pool.get('ir.queue')
+    CallbackEvent = pool.get('insurance.callback.event')
+    earlier = file_claim(return_shipping_policy('EARLY'))
+    CallbackEvent.announce([(earlier.id, 'submitted')] * 20)
+    claim = file_claim(return_shipping_policy('LATE'))
+    transaction = Transaction()
+
+    def pull_all(name):
+        "The (method, instances) of the tasks the worker of name takes"
+        tasks = []
+        while True:
+            task_id, _ = Queue.pull(
+                transaction.database, transaction.connection, name)
+            if task_id is None:
+                return tasks
+            data = Queue(task_id).data
+            tasks.append((data['method'], list(data['instances'])))
+
+    adjudications = pull_all(ADJUDICATION)
+    assert sorted(adjudications) == sorted(
+        [('adjudicate', [earlier.id]), ('adjudicate', [claim.id])])
+    deliveries = pull_all(CALLBACKS)
+    assert {method for method, _ in deliveries} == {'deliver'}
 
 
 @with_transaction()

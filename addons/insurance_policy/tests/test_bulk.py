@@ -4,6 +4,7 @@ import io
 
 import pytest
 
+from trytond.model import ModelSQL, fields
 from trytond.modules.insurance_policy.issuance import issue, quote, store
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -204,3 +205,48 @@ def test_the_back_office_job_runs_as_queued_chunks():
 
     assert tasks == 4
     assert (job.state, job.issued, job.rejected) == ('done', 4, 4)
+
+
+# What Policy.create runs for each record and storage.insert_as_create (bulk
+# issuance, the API's issue) does not
+CREATION_HOOKS = (
+    'create', 'preprocess_values', 'check_modification', 'on_modification',
+    'validate', 'validate_fields', 'pre_validate', '_before_create',
+    '_after_create')
+
+
+def skipped_by_bulk(Model):
+    """The creation hooks and field validations our modules give Model that
+    storage.insert_as_create would not run"""
+    hooks = [f'{klass.__module__}.{klass.__qualname__}.{name}'
+        for klass in Model.__mro__
+        if klass.__module__.startswith('trytond.modules.insurance_')
+        for name in CREATION_HOOKS if name in vars(klass)]
+    domains = [f'{Model.__name__}.{name} (domain)'
+        for name, field in Model._fields.items()
+        if getattr(field, 'domain', None)
+        and not isinstance(field, fields.Function)]
+    return hooks + domains
+
+
+@with_transaction()
+def test_no_policy_creation_hook_is_skipped_by_bulk_issuance():
+    "A new hook must be run by insert_as_create too, then listed here"
+    Policy = Pool().get('insurance.policy')
+
+    assert skipped_by_bulk(Policy) == []
+
+
+def test_a_creation_hook_would_be_seen():
+    class Policy(ModelSQL):
+        __name__ = 'insurance.policy.hooked'
+
+        @classmethod
+        def on_modification(cls, mode, records, field_names=None):
+            super().on_modification(mode, records, field_names)
+    Policy.__module__ = 'trytond.modules.insurance_x.policy'
+    Policy._fields = {}
+
+    assert skipped_by_bulk(Policy) == [
+        'trytond.modules.insurance_x.policy.'
+        'test_a_creation_hook_would_be_seen.<locals>.Policy.on_modification']
