@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault(
     'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
 
+from tests.client import Client  # noqa: E402
 from tests.server import (  # noqa: E402
     database_uri,
     drop_database,
@@ -201,11 +202,21 @@ def in_process(database):
     return json.loads(output.splitlines()[-1])
 
 
+def issue_one(base_url):
+    "A policy issued through the API: the raw rows' template"
+    body = json.loads(json.dumps(BODY).replace(
+            '@ORDER@', uuid.uuid4().hex[:16]))
+    answer = Client(base_url, DEMO_KEY).post(
+        '/policies', dict(body, effective_date=today()))
+    answer.raise_for_status()
+
+
 def measure(database, arguments, folder):
-    raw_script = prepare_raw_table(database)
     results = {}
     workers = arguments.workers or 2 * os.cpu_count()
     with running_server(database, workers=workers) as base_url:
+        issue_one(base_url)
+        raw_script = prepare_raw_table(database)
         for connections in map(int, arguments.connections.split(',')):
             results[connections] = figures = {}
             figures['raw INSERT+COMMIT'] = raw_inserts(database, raw_script,
