@@ -14,6 +14,7 @@ mkdir -p "$STAMP_DIR"
 
 ensure_postgresql
 ensure_venv
+ensure_fonts
 ensure_sao
 ensure_swagger_ui
 ensure_nginx
@@ -41,7 +42,7 @@ prepare_database() {
         passfile=$(mktemp)
         echo "$DEMO_ADMIN_PASSWORD" > "$passfile"
         TRYTONPASSFILE=$passfile trytond-admin -d "$DATABASE" --email admin@insurance.example \
-            -u insurance_api insurance_report --activate-dependencies -l zh_CN --all
+            -u insurance_api insurance_report insurance_document insurance_invoice --activate-dependencies -l zh_CN --all
         rm -f "$passfile"
         log "Loading demo data"
         python "$ROOT/scripts/demo_data.py" --database "$DATABASE"

@@ -64,6 +64,8 @@ class Endpoint:
     responses: dict = field(default_factory=dict)
     # OpenAPI links of the success answer to other operations
     links: dict = field(default_factory=dict)
+    # The type of the success answer; errors are always JSON
+    media_type: str = 'application/json'
 
     @property
     def idempotent(self):
@@ -173,8 +175,10 @@ def serve(endpoint, request, path_args):
     except Exception:
         logger.exception("Unexpected error answering %s", request)
         answer = Answer.of_error(ApiError('INTERNAL_ERROR'))
+    content_type = (endpoint.media_type if answer.status == endpoint.status
+        else 'application/json')
     return Response(answer.body, status=answer.status,
-        headers=list(answer.headers), content_type='application/json')
+        headers=list(answer.headers), content_type=content_type)
 
 
 def answer_in_transaction(call):

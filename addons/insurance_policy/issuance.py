@@ -29,11 +29,8 @@ from .exceptions import IssuanceError
 from .sale_terms import sale_terms
 from .storage import insert_as_create
 
-# The risk attribute naming the insured object, per line of business
-REFERENCE_ATTRIBUTES = {
-    'return_shipping': 'order_no',
-    'account_security': 'account_id',
-    }
+# Between the parts of an insured object named by several attributes
+KEY_SEPARATOR = '/'
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +94,7 @@ def quote(channel_id, application, operation='quote'):
     except RatingError as error:
         raise rule_violation([(error.code, error.message)]) from error
     return Quotation(application, terms, plan_terms, priced,
-        external_reference(terms, application))
+        external_reference(plan_terms, application))
 
 
 def issue(channel_id, application, idempotency_key=None):
@@ -196,14 +193,32 @@ def rule_violation(failures):
             for code, message in failures])
 
 
-def external_reference(terms, application):
-    attribute = REFERENCE_ATTRIBUTES.get(terms.product_line)
-    reference = application.risk.get(attribute) if attribute else None
-    if not isinstance(reference, str) or not reference.strip():
+def external_reference(plan_terms, application):
+    """The key of the insured object: the values of the attributes the line
+    names it by (insured.id_no names the insured's), joined by '/'"""
+    parts = [reference_part(name, application)
+        for name in plan_terms.insured_object]
+    names = plan_terms.insured_object
+    missing = [name for name, part in zip(names, parts, strict=True)
+        if not part]
+    if missing or not parts:
         raise rule_violation([('RISK_ATTRIBUTE_MISSING', gettext(
                         'insurance_policy.msg_reference_missing',
-                        attribute=attribute))])
-    return reference.strip()
+                        attribute=name)) for name in missing or ['?']])
+    return KEY_SEPARATOR.join(parts)
+
+
+def reference_part(name, application):
+    role, _, key = name.partition('.')
+    if key and role in {'insured', 'policyholder'}:
+        value = getattr(application, role).as_rule_values().get(key)
+    else:
+        value = application.risk.get(name)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    return value.strip() if isinstance(value, str) else None
 
 
 def refusal(code, message_id, details=(), **variables):

@@ -16,6 +16,7 @@ from trytond.model import (
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS
 from trytond.modules.insurance_base.numbering import Numbering
+from trytond.pool import Pool
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
@@ -107,10 +108,13 @@ class Policy(Workflow, ModelSQL, ModelView):
             # keys slowly (the text made this constraint two thirds of the
             # database's work of an issue). A collision could only refuse a
             # policy, never let a second one in force: with a million
-            # policies in force on a channel, one issue in 10**13.
-            ('one_in_force_per_key', Exclude(t,
+            # policies in force on a channel, one issue in 10**13. The key
+            # is named by the product's line (orders by return shipping...):
+            # products of other lines may cover the same object.
+            ('one_in_force_per_product_key', Exclude(t,
                     (t.channel, Equal),
                     (HashTextExtended(t.external_reference, 0), Equal),
+                    (t.product, Equal),
                     (TSRange(t.starts_at, t.ends_at, '[)'), RangeOverlap),
                     where=t.state == 'in_force'),
                 'insurance_policy.msg_policy_duplicate'),
@@ -139,10 +143,14 @@ class Policy(Workflow, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         create_extension('btree_gist')
-        # Migration: the constraint on the key's text became one on its hash
-        cls.__table_handler__(module).drop_constraint(
-            'one_in_force_per_object')
+        # Migration: the constraint on the key's text became one on its
+        # hash, then one per product
+        table_h = cls.__table_handler__(module)
+        for former in ['one_in_force_per_object', 'one_in_force_per_key']:
+            table_h.drop_constraint(former)
         super().__register__(module)
+        # line.xml of insurance_product is loaded now
+        Pool().get('insurance.product').migrate_line_codes()
         NUMBERING.create()
 
     @classmethod

@@ -175,9 +175,10 @@ def test_publish_without_plan_refused():
     pool = Pool()
     Product = pool.get('insurance.product')
     Version = pool.get('insurance.product.version')
+    Line = pool.get('insurance.line')
+    line, = Line.search([('code', '=', 'RETURN_SHIPPING')])
     product, = Product.create([{
-                'code': 'EMPTY', 'name': "Empty",
-                'line': 'return_shipping'}])
+                'code': 'EMPTY', 'name': "Empty", 'line': line.id}])
     version, = Version.create([{'product': product.id}])
     with pytest.raises(VersionStateError):
         Version.publish([version])

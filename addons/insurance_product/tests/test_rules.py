@@ -10,7 +10,9 @@ from trytond.modules.insurance_product.rules import (
     Failure,
     InvalidRule,
     check,
-    compile_expression,
+)
+from trytond.modules.insurance_product.rules import (
+    compile_rule as compile_expression,
 )
 from trytond.modules.insurance_product.terms import RuleTerms
 from trytond.tests.test_tryton import activate_module, with_transaction
