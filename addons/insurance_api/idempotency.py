@@ -81,14 +81,19 @@ class IdempotencyRecord(ModelSQL, ModelView):
         cls._order = [('id', 'DESC')]
 
     @classmethod
-    def answer(cls, channel_id, key, method, path, request_hash, produce):
+    def answer(cls, channel_id, key, method, path, request_hash, produce,
+            savepoint=True):
         """Return the recorded Answer of key or record the one of produce()
 
-        produce returns an Answer or raises ApiError."""
+        produce returns an Answer or raises ApiError; without savepoint,
+        it must raise before changing anything."""
         record_id = cls._insert(channel_id, key, method, path, request_hash)
         if record_id is None:
             return cls._replay(cls._find(channel_id, key), request_hash)
-        answer = cls._produce_in_savepoint(produce)
+        if savepoint:
+            answer = cls._produce_in_savepoint(produce)
+        else:
+            answer = cls._produce(produce)
         cls._record_answer(record_id, answer)
         return answer
 
@@ -125,6 +130,13 @@ class IdempotencyRecord(ModelSQL, ModelView):
                 returning=[table.id]))
         inserted = cursor.fetchone()
         return inserted[0] if inserted else None
+
+    @staticmethod
+    def _produce(produce):
+        try:
+            return produce()
+        except ApiError as error:
+            return Answer.of_error(error)
 
     @staticmethod
     def _produce_in_savepoint(produce):

@@ -46,6 +46,14 @@ class Numbering:
             for value in transaction.database.sequence_nextvals(
                 transaction.connection, self.sequence, count)]
 
+    def sql(self):
+        """The SQL expression and parameters of a new number, for a
+        statement numbering its rows as next() does (the sequence's values
+        are not expected to outgrow digits)"""
+        day = f'{china_today():%Y%m%d}' if self.dated else ''
+        return ("%s || LPAD(NEXTVAL(%s)::TEXT, %s, '0')",
+            (self.prefix + day, self.sequence, self.digits))
+
     def format(self, value):
         "The number of the sequence's value, dated today in China"
         day = f'{china_today():%Y%m%d}' if self.dated else ''

@@ -19,7 +19,6 @@ import csv
 import dataclasses
 import hashlib
 import io
-import json
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -39,10 +38,10 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import bulk_file, issuance
 from .exceptions import IssuanceError
+from .storage import insert_as_create
 
 CHUNK_SIZE = 2000
 REPORT_HEADER = ('line', 'account_id', 'code', 'message')
-MAGIC_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 
 
 class Bulk(Workflow, ModelSQL, ModelView):
@@ -326,7 +325,8 @@ class ChunkIssuer:
             vlist.append(values)
             batch.policies.append((line.number, values['external_reference']))
         if vlist:
-            batch.insert = insert_as_create(vlist)
+            batch.insert = insert_as_create(
+                vlist, returning=['external_reference'])
 
     def quote_line(self, line, seen):
         "The Quotation of line or raise RowError or IssuanceError"
@@ -386,64 +386,6 @@ def refusal_text(error):
     reasons = [f"{d['code']}: {d['message']}" for d in error.details
         if 'message' in d]
     return ' '.join([error.message, *reasons])
-
-
-def insert_as_create(vlist):
-    """The query and parameters inserting policies as Policy.create would
-    write them, skipping those a constraint refuses (a policy in force on
-    the same object); the query returns the external references inserted
-
-    Policy.create validates each record and raises on the first conflict:
-    one INSERT ... ON CONFLICT DO NOTHING per chunk is what makes bulk
-    issuance fast. The values the policies share (channel, contract, dates,
-    defaults) are sent once; the others travel as one JSON document of what
-    create would send (sql_format), cast to the columns' types by the
-    database. The policies come from the issuance engine, already valid,
-    and no module reacts to their creation (tests/test_bulk.py fails when
-    one starts to). Every values of vlist has the same keys."""
-    Policy = Pool().get('insurance.policy')
-    defaults = create_defaults(Policy, vlist[0])
-    rows = [{**defaults, **values} for values in vlist]
-    first = rows[0]
-    shared, own = [], []
-    for name in sorted(first):
-        field = Policy._fields[name]
-        if hasattr(field, 'set'):
-            continue
-        # The returned reference identifies each row
-        if name != 'external_reference' and all(
-                row[name] == first[name] for row in rows):
-            shared.append((name, field))
-        else:
-            own.append((name, field))
-    columns = ', '.join(f'"{name}"' for name, _ in shared + own)
-    shared_casts = ''.join(f', %s::{field.sql_type().base}'
-        for _, field in shared)
-    own_casts = ', '.join(f'"{name}"::{field.sql_type().base}'
-        for name, field in own)
-    texts = ', '.join(f'"{name}" TEXT' for name, _ in own)
-    document = json.dumps(
-        [{name: field.sql_format(row[name]) for name, field in own}
-            for row in rows],
-        default=str, ensure_ascii=False)
-    query = (
-        f'INSERT INTO "{Policy._table}" (create_uid, create_date, {columns}) '
-        f'SELECT %s, CURRENT_TIMESTAMP{shared_casts}, {own_casts} '
-        f'FROM jsonb_to_recordset(%s::jsonb) AS row({texts}) '
-        'ON CONFLICT DO NOTHING RETURNING external_reference')
-    parameters = (Transaction().user,
-        *(field.sql_format(first[name]) for name, field in shared),
-        document)
-    return query, parameters
-
-
-def create_defaults(Model, values):
-    "The default values ModelSQL.create adds to values"
-    missing = [name for name, field in Model._fields.items()
-        if name not in values and name not in MAGIC_FIELDS
-        and not (isinstance(field, fields.Function) and not field.setter)]
-    return Model._clean_defaults(
-        Model.default_get(missing, with_rec_name=False))
 
 
 class UploadStart(ModelView):

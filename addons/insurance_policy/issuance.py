@@ -27,6 +27,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import IssuanceError
 from .sale_terms import sale_terms
+from .storage import insert_as_create
 
 # Between the parts of an insured object named by several attributes
 KEY_SEPARATOR = '/'
@@ -98,8 +99,36 @@ def quote(channel_id, application, operation='quote'):
 
 def issue(channel_id, application, idempotency_key=None):
     "Issue the policy of application for the channel; return it or raise"
+    return issued(channel_id, application, idempotency_key).policy
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    "A policy just issued, with what was written: nothing to read back"
+    policy: object  # its record
+    number: str
+    values: dict
+    quotation: Quotation
+
+
+def issued(channel_id, application, idempotency_key=None):
+    """Issue the policy of application for the channel; return it Issued or
+    raise
+
+    One statement numbers and stores the policy as Policy.create would
+    (storage.insert_as_create); a second policy in force on the same insured
+    object for an overlapping period is skipped by the database and refused
+    here (DUPLICATE_POLICY), the transaction going on as before."""
+    Policy = Pool().get('insurance.policy')
     quotation = quote(channel_id, application, operation='issue')
-    return store(quotation, idempotency_key)
+    values = policy_values(quotation, idempotency_key, number=False)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*insert_as_create([values], returning=['id', 'number']))
+    inserted = cursor.fetchone()
+    if inserted is None:
+        raise refusal('DUPLICATE_POLICY', 'msg_policy_duplicate')
+    policy_id, number = inserted
+    return Issued(Policy(policy_id), number, values, quotation)
 
 
 def granted_terms(channel_id, application, operation):
@@ -219,11 +248,11 @@ def store(quotation, idempotency_key=None):
 
 
 def policy_values(quotation, idempotency_key, number=None):
-    "The values of the policy of quotation; numbered now unless number"
+    """The values of the policy of quotation; numbered now unless number,
+    without number if it is False"""
     Policy = Pool().get('insurance.policy')
     application, terms = quotation.application, quotation.terms
     values = {
-        'number': number or Policy.next_number(),
         'channel': terms.channel_id,
         'contract_version': terms.contract_version_id,
         'product': terms.product_id,
@@ -242,6 +271,8 @@ def policy_values(quotation, idempotency_key, number=None):
         }
     values.update(person_values('policyholder', application.policyholder))
     values.update(person_values('insured', application.insured))
+    if number is not False:
+        values['number'] = number or Policy.next_number()
     return values
 
 

@@ -179,6 +179,11 @@ class Policy(Workflow, ModelSQL, ModelView):
         "count new policy numbers, taken in one query (bulk issuance)"
         return NUMBERING.next_many(count)
 
+    @classmethod
+    def number_sql(cls):
+        "The SQL and parameters of a new number, taken inside a statement"
+        return NUMBERING.sql()
+
 
 class HashTextExtended(Function):
     "PostgreSQL's 64-bit hash of a text, with a seed"
