@@ -18,7 +18,8 @@ def test_money_moves_only_through_the_workflow(
                 'state': 'paid', 'paid_amount': decimal('999.00')}])
     claim, = service.model('insurance.claim', 'create', [{
                 'policy': policy, 'claimed_amount': decimal('999.00'),
-                'theft_report': "Stolen account, police report 2026-17"}])
+                'details': {
+                    'theft_report': "Stolen account, police report 2026-17"}}])
     claims.model('insurance.claim', 'take', [claim])
     assert claims.error('insurance.claim', 'write', [claim], {
             'state': 'paid', 'paid_amount': decimal('50000.00')})

@@ -73,7 +73,7 @@ def test_service_cannot_create_a_paid_claim():
         claim, = Claim.create([{
                     'policy': policy.id,
                     'claimed_amount': D('999.00'),
-                    'theft_report': "Stolen account",
+                    'details': {'theft_report': "Stolen account"},
                     'approved_amount': None,
                     'payment_reference': '',
                     'rejection_code': None,
@@ -92,7 +92,6 @@ def test_handler_cannot_write_a_payment():
                 {'paid_amount': D('50000.00')},
                 {'paid_at': claim.filed_at},
                 {'handler': None},
-                {'details': {'return_tracking_no': 'SF0000000001'}},
                 ]:
             with pytest.raises(WorkflowGuardError):
                 Claim.write([claim], values)
