@@ -28,7 +28,6 @@ from . import ratelimit
 from .auth import authenticate
 from .database import (
     RETRY_AFTER,
-    STATEMENT_TIMEOUT,
     api_database_name,
     bound_waits,
 )
@@ -214,7 +213,7 @@ def database_pool(name):
     return pool
 
 
-@with_transaction(timeout=STATEMENT_TIMEOUT)
+@with_transaction()
 def execute_in_transaction(request, pool, call):
     # A request holding the idempotency key of another running one fails to
     # serialise and is restarted: it then replays the other's answer.

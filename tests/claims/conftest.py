@@ -52,7 +52,7 @@ def flight_keys(api_database, api_keys, receiver):
     "FLYMALL selling 航班延误险, defined by the demo underwriter"
     seeded = subprocess.run(
         [sys.executable, FLIGHT_SEED, api_database, receiver.url],
-        env=server_environment(api_database), check=True,
+        env=server_environment(api_database, **RECEIVER_ALLOWED), check=True,
         capture_output=True, text=True)
     return json.loads(seeded.stdout.splitlines()[-1])
 
