@@ -20,6 +20,8 @@ from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
+from .search_box import every_field_domain, search_box_domain
+
 NUMBER_SEQUENCE = 'insurance_policy_number_seq'
 ID_TYPE_SELECTION = [
     ('ID_CARD', "Resident Identity Card"),
@@ -28,11 +30,6 @@ ID_TYPE_SELECTION = [
     ('OTHER', "Other"),
     ]
 ID_TYPES = tuple(code for code, _ in ID_TYPE_SELECTION)
-# What staff type in the search box of policies
-SEARCHED_FIELDS = (
-    'number', 'external_reference',
-    'policyholder_name', 'policyholder_phone', 'policyholder_id_number',
-    'insured_name', 'insured_phone', 'insured_id_number')
 
 
 class Policy(Workflow, ModelSQL, ModelView):
@@ -162,13 +159,10 @@ class Policy(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op] + [(field, operator, operand, *extra)
-            for field in SEARCHED_FIELDS]
+        "What staff type in the search box (see search_box)"
+        _, operator, operand, *_ = clause
+        return (search_box_domain(operator, operand)
+            or every_field_domain(clause))
 
     @classmethod
     def next_number(cls):
