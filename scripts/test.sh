@@ -9,6 +9,7 @@ ensure_sao
 ensure_swagger_ui
 ensure_nginx
 ensure_pgbouncer
+ensure_postgresql_binaries
 command -v chromium >/dev/null || apt_install chromium
 # The screenshots of the Chinese back office need a CJK font.
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || apt_install fonts-wqy-zenhei

@@ -16,6 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from . import replica
 from . import statement_sql as sql
 from .exceptions import StatementError, StatementValidationError
 from .period import china_days, is_period, month_bounds
@@ -267,12 +268,20 @@ class Statement(Workflow, ModelSQL, ModelView):
 
     def _take_in(self, kind, start, end):
         transaction = Transaction()
+        parameters = {
+            'user': transaction.user, 'now': utcnow(),
+            'statement': self.id, 'kind': kind,
+            'channel': self.channel.id, 'start': start, 'end': end,
+            }
+        source = sql.SOURCES[kind]
+        # The source rows read on the replica when there is one
+        replica_connection = replica.caught_up_replica()
+        if replica_connection:
+            source = replica.copy_to_temporary_table(
+                replica_connection, source, parameters,
+                'statement_source', sql.SOURCE_COLUMNS)
         cursor = transaction.connection.cursor()
-        cursor.execute(sql.TAKE_IN.format(source=sql.SOURCES[kind]), {
-                'user': transaction.user, 'now': utcnow(),
-                'statement': self.id, 'kind': kind,
-                'channel': self.channel.id, 'start': start, 'end': end,
-                })
+        cursor.execute(sql.TAKE_IN.format(source=source), parameters)
 
     def _totals(self):
         cursor = Transaction().connection.cursor()

@@ -36,6 +36,10 @@ SOURCES = {
             AND c.paid_at >= %(start)s AND c.paid_at < %(end)s""",
     }
 
+# The columns of a source, as copied from the replica (replica.py)
+SOURCE_COLUMNS = ('record INTEGER, policy INTEGER, contract_version INTEGER, '
+    'occurred_at TIMESTAMP, amount NUMERIC')
+
 CLEAR = """
     DELETE FROM insurance_statement_line WHERE statement = %(statement)s"""
 
