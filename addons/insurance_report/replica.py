@@ -72,7 +72,10 @@ def caught_up_replica():
 
 def copy_to_temporary_table(replica, query, parameters, table, columns):
     """Fill the primary's temporary table with the rows of query read on
-    the replica; return the SELECT of them"""
+    the replica; return the SELECT of them
+
+    The replica may already show records committed after the primary's
+    transaction began; the caller keeps those its snapshot sees."""
     cursor = Transaction().connection.cursor()
     cursor.execute(
         f'CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns}) '

@@ -277,9 +277,10 @@ class Statement(Workflow, ModelSQL, ModelView):
         # The source rows read on the replica when there is one
         replica_connection = replica.caught_up_replica()
         if replica_connection:
-            source = replica.copy_to_temporary_table(
-                replica_connection, source, parameters,
-                'statement_source', sql.SOURCE_COLUMNS)
+            source = sql.VISIBLE_SOURCE.format(
+                source=replica.copy_to_temporary_table(
+                    replica_connection, source, parameters,
+                    'statement_source', sql.SOURCE_COLUMNS))
         cursor = transaction.connection.cursor()
         cursor.execute(sql.TAKE_IN.format(source=source), parameters)
 

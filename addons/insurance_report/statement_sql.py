@@ -40,6 +40,13 @@ SOURCES = {
 SOURCE_COLUMNS = ('record INTEGER, policy INTEGER, contract_version INTEGER, '
     'occurred_at TIMESTAMP, amount NUMERIC')
 
+# Rows read on the replica whose policy this transaction sees: the replica
+# may be ahead of its snapshot; the next build takes the others
+VISIBLE_SOURCE = """
+    SELECT source.* FROM ({source}) AS source
+    WHERE EXISTS (
+        SELECT 1 FROM insurance_policy AS p WHERE p.id = source.policy)"""
+
 CLEAR = """
     DELETE FROM insurance_statement_line WHERE statement = %(statement)s"""
 
