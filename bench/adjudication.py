@@ -5,7 +5,7 @@ Creates a scratch demo database, issues one policy through the issuance
 engine and clones it with SQL into as many policies, files about --claims
 claims on them with SQL (one in ten with a malformed tracking number, one
 policy in twenty with a second claim), then times the cron's task
-(Claim.adjudicate_return_shipping, batches of 1,000 per transaction) and
+(Claim.adjudicate_submitted, batches of 1,000 per transaction) and
 prints the figures; the database is dropped unless --keep.
 
     .venv/bin/python bench/adjudication.py --claims 100000
@@ -68,17 +68,20 @@ def clone_policies(cursor, template_id, count):
 def file_claims(cursor, template_id, incident_date):
     "One claim per cloned policy, a second on one in twenty"
     cursor.execute("""
-        INSERT INTO insurance_claim (number, policy, channel, line, source,
-            filed_at, incident_date, claimed_amount, details, state,
-            create_uid, create_date)
+        INSERT INTO insurance_claim (number, policy, channel, line,
+            single_payment, source, filed_at, incident_date, claimed_amount,
+            details, state, create_uid, create_date)
         SELECT 'CB' || lpad(p.id::text, 10, '0') || '-' || n, p.id,
-            p.channel, 'return_shipping', 'api', now() AT TIME ZONE 'UTC',
+            p.channel, l.id, l.single_payment, 'api',
+            now() AT TIME ZONE 'UTC',
             %(incident_date)s, 12.00,
             jsonb_build_object('return_tracking_no', CASE
                 WHEN p.id %% 10 = 3 THEN 'SF123'
                 ELSE 'SF' || lpad(p.id::text, 10, '0') END),
             'submitted', 0, now() AT TIME ZONE 'UTC'
         FROM insurance_policy p
+        JOIN insurance_product pr ON pr.id = p.product
+        JOIN insurance_line l ON l.id = pr.line
         CROSS JOIN generate_series(1, 2) n
         WHERE p.number LIKE 'B%%' AND p.id <> %(template)s
             AND (n = 1 OR p.id %% 20 = 0)""",
@@ -109,7 +112,7 @@ def adjudicate(database):
     with Transaction().start(database, 0) as transaction:
         Claim = Pool().get('insurance.claim')
         started = time.perf_counter()
-        Claim.adjudicate_return_shipping()
+        Claim.adjudicate_submitted()
         elapsed = time.perf_counter() - started
         cursor = transaction.connection.cursor()
         cursor.execute(

@@ -2,24 +2,28 @@
 """Measure the reporting figures on a database loaded by bench/volume.py.
 
     python bench/report_measures.py --database DB lookups [--period 2025-11]
-    /usr/bin/time -v python bench/report_measures.py --database DB \\
-        statement --channel TAOMALL --period 2025-11
+    python bench/report_measures.py --database DB \\
+        statement --channel TAOMALL --period 2025-11 [--runs 3]
 
 lookups: a month's statistics for all channels, a policy by number and by
 policyholder phone, through the ORM as the back office asks them (best and
 median of several runs, in ms).
 
-statement: builds and exports the channel's statement of the month in one
-process, printing the time and the peak memory. The months before are first
+statement: builds and exports the channel's statement of the month three
+times (--runs), each in a process of its own, printing each run's time,
+peak memory and slowest steps, then min/median/max. The months before are first
 marked as stated (their records put in a confirmed statement by SQL, as
 months of confirmations would have), so that the statement holds its month
 only.
 """
 import argparse
 import datetime as dt
+import json
+import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import time
 
@@ -37,6 +41,9 @@ def parse_arguments():
     statement = commands.add_parser('statement')
     statement.add_argument('--channel', default='TAOMALL')
     statement.add_argument('--period', default='2025-11')
+    statement.add_argument('--runs', type=int, default=3,
+        help="builds, each in a process of its own (0: one, in this one, "
+        "printing its figures as JSON)")
     return parser.parse_args()
 
 
@@ -121,6 +128,7 @@ def mark_months_before_as_stated(channel, period):
 
 
 def build_statement(channel_code, period):
+    "Build and export the statement once; return its figures"
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool()
@@ -133,19 +141,65 @@ def build_statement(channel_code, period):
     start = time.perf_counter()
     statement, = Statement.create([{
                 'channel': channel.id, 'period': period}])
-    Statement.build_now([statement])
+    steps = timed_steps(statement)
     seconds = time.perf_counter() - start
     rss_built = peak_rss_mb()  # before reading the file back to report it
     statement, = Statement.browse([statement.id])
-    print(f'statement {channel_code} {period}: '
-        f'{statement.issued_count} policies, '
+    figures = {
+        'seconds': seconds, 'peak_rss_mb': rss_built,
+        'rss_before_mb': rss_before, 'steps': steps,
+        'records': f'{statement.issued_count} policies, '
         f'{statement.cancellation_count} cancellations, '
         f'{statement.endorsement_count} endorsements, '
         f'{statement.claim_count} claims, net {statement.net_amount}; '
-        f'XLSX {xlsx_size(statement) / 2**20:.1f} MiB')
-    print(f'built and exported in {seconds:.1f} s; peak RSS '
-        f'{rss_built:.0f} MB (before the build {rss_before:.0f} MB)')
+        f'XLSX {xlsx_size(statement) / 2**20:.1f} MiB',
+        }
     Transaction().rollback()
+    return figures
+
+
+def timed_steps(statement):
+    """Build statement as Statement.build_now does, step by step; return
+    the seconds spent per kind of step"""
+    seconds = {}
+    steps = statement.build_steps()
+    for step in steps:
+        name = ' '.join(step[:2]) if step[0] == 'take_in' else step[0]
+        start = time.perf_counter()
+        statement.run_step(step)
+        seconds[name] = (
+            seconds.get(name, 0) + time.perf_counter() - start)
+    statement.record_progress(len(steps), len(steps))
+    return seconds
+
+
+def measure_statements(arguments):
+    """Build the statement runs times, each in a process of its own (its
+    own peak memory); print each run and min/median/max"""
+    runs = []
+    for run in range(1, arguments.runs + 1):
+        load = os.getloadavg()[0]
+        child = subprocess.run([sys.executable, __file__,
+                '--database', arguments.database, 'statement',
+                '--channel', arguments.channel, '--period', arguments.period,
+                '--runs', '0'],
+            capture_output=True, text=True)
+        if child.returncode:
+            sys.exit(child.stderr)
+        figures = json.loads(child.stdout.splitlines()[-1])
+        runs.append(figures)
+        steps = ', '.join(f'{name} {seconds:.1f} s'
+            for name, seconds in figures['steps'].items() if seconds >= 1)
+        print(f"run {run}: {figures['seconds']:.1f} s, peak RSS "
+            f"{figures['peak_rss_mb']:.0f} MB, load average {load:.1f} "
+            f"before; {figures['records']}; steps of 1 s or more: {steps}",
+            flush=True)
+    times = sorted(r['seconds'] for r in runs)
+    print(f'statement {arguments.channel} {arguments.period}, '
+        f'{len(runs)} runs: min {times[0]:.1f} s, median '
+        f'{statistics.median(times):.1f} s, max {times[-1]:.1f} s; '
+        f"peak RSS max {max(r['peak_rss_mb'] for r in runs):.0f} MB; "
+        f'load average after {os.getloadavg()[0]:.1f}')
 
 
 def xlsx_size(statement):
@@ -162,11 +216,15 @@ def peak_rss_mb():
 
 def main():
     arguments = parse_arguments()
+    if arguments.command == 'statement' and arguments.runs:
+        measure_statements(arguments)
+        return
     with trytond_transaction(arguments.database):
         if arguments.command == 'lookups':
             lookups(arguments.period)
         else:
-            build_statement(arguments.channel, arguments.period)
+            print(json.dumps(build_statement(
+                        arguments.channel, arguments.period), default=str))
 
 
 if __name__ == '__main__':

@@ -308,9 +308,9 @@ class Year:
             id_, number = self.numbers['claim'].take(china_date(filed_at))
             self.counts['claim'] += 1
             terms = profile.channel
-            line = terms.product_line
+            returns = 'order_amount' in profile.risk
             claimed = paid or profile.plan.sum_insured
-            if line == 'return_shipping':
+            if returns:
                 details = as_json({'return_tracking_no': f'SF{id_:010d}'})
             else:
                 details = as_json({'theft_report': "账户被盗，已报警。"})
@@ -318,8 +318,9 @@ class Year:
             rejected = state == 'rejected'
             yield row(str(id_), str(ROOT_USER), ts(filed_at),
                 str(ROOT_USER), ts(handled_at),
-                number, str(policy_id), str(terms.channel_id), line,
-                'api', ts(filed_at), china_date(filed_at).isoformat(),
+                number, str(policy_id), str(terms.channel_id),
+                str(profile.plan.line_id), 't' if returns else 'f', 'api',
+                ts(filed_at), china_date(filed_at).isoformat(),
                 str(claimed), text(details), state,
                 '\\N' if paid is None else str(paid),
                 '\\N' if paid is None else str(paid),
@@ -362,7 +363,8 @@ POLICY_COLUMNS = ['id', 'create_uid', 'create_date', 'write_uid',
     'idempotency_key', 'cancellation_date', 'cancellation_reason',
     'cancelled_at', 'refund']
 CLAIM_COLUMNS = ['id', 'create_uid', 'create_date', 'write_uid',
-    'write_date', 'number', 'policy', 'channel', 'line', 'source',
+    'write_date', 'number', 'policy', 'channel', 'line', 'single_payment',
+    'source',
     'filed_at', 'incident_date', 'claimed_amount', 'details', 'state',
     'approved_amount', 'paid_amount', 'payment_reference', 'paid_at',
     'rejection_code', 'rejection_text']

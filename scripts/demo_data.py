@@ -14,7 +14,7 @@ import os
 
 DEMO_MODULES = [
     'insurance_product', 'insurance_channel', 'insurance_policy',
-    'insurance_claim', 'insurance_report']
+    'insurance_claim', 'insurance_report', 'insurance_document']
 
 # Fixed, documented keys so that partners' sandboxes and the README can use
 # them; only their hashes are stored. Never use these outside a demo database.

@@ -27,7 +27,7 @@ apt_install() {
         echo "Missing $*; run as root or install them first." >&2; exit 1
     fi
     if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=300 -y -qq "$@" >/dev/null
 }
 
 postgres_reachable() {
@@ -68,6 +68,12 @@ ensure_venv() {
 
 export DEMO_ADMIN_PASSWORD=${DEMO_ADMIN_PASSWORD:-admin2026}
 export DEMO_STAFF_PASSWORD=${DEMO_STAFF_PASSWORD:-demo2026}
+
+ensure_fonts() {
+    # The e-policy PDF embeds this TrueType CJK font (insurance_document);
+    # the screenshots of the Chinese back office need it too.
+    [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || apt_install fonts-wqy-zenhei
+}
 
 ensure_nginx() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install_no_start nginx

@@ -8,10 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DATABASE=${INSURANCE_DATABASE:-insurance_demo}
 export INSURANCE_DATABASE=$DATABASE TRYTOND_DATABASE_NAMES=$DATABASE
 STAMP_DIR=$ROOT/var
+# The ir.queue queues, each run by a trytond-worker of its own
+WORKER_QUEUES="callbacks adjudication bulk statements default"
 mkdir -p "$STAMP_DIR"
 
 ensure_postgresql
 ensure_venv
+ensure_fonts
 ensure_sao
 ensure_swagger_ui
 ensure_nginx
@@ -39,7 +42,7 @@ prepare_database() {
         passfile=$(mktemp)
         echo "$DEMO_ADMIN_PASSWORD" > "$passfile"
         TRYTONPASSFILE=$passfile trytond-admin -d "$DATABASE" --email admin@insurance.example \
-            -u insurance_api insurance_report --activate-dependencies -l zh_CN --all
+            -u insurance_api insurance_report insurance_document insurance_invoice --activate-dependencies -l zh_CN --all
         rm -f "$passfile"
         log "Loading demo data"
         python "$ROOT/scripts/demo_data.py" --database "$DATABASE"
@@ -75,7 +78,13 @@ run_services() {
     for _ in $(seq 240); do [ -S "$sockets/gunicorn.sock" ] && break; sleep 0.25; done
     setsid python "$ROOT/scripts/proxy.py" --dir "$RUNTIME_DIR/nginx/$DATABASE" \
         --listen "${INSURANCE_BIND:-127.0.0.1:8000}" --upstream "unix:$sockets/gunicorn.sock" & pids+=($!)
-    setsid trytond-worker -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    # One trytond-worker per named queue (addons/insurance_base/queue.py), so
+    # that a long run of one kind of task never delays another kind.
+    local queue
+    for queue in $WORKER_QUEUES; do
+        setsid trytond-worker -d "$DATABASE" --name "$queue" -n 1 \
+            --logconf "$ROOT/config/logging.conf" & pids+=($!)
+    done
     setsid trytond-cron -d "$DATABASE" --logconf "$ROOT/config/logging.conf" & pids+=($!)
     wait_for_http "http://${INSURANCE_BIND:-127.0.0.1:8000}/api/v1/health"
     print_welcome

@@ -5,14 +5,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_postgresql
 ensure_venv
+ensure_fonts
 ensure_sao
 ensure_swagger_ui
 ensure_nginx
 ensure_pgbouncer
 ensure_postgresql_binaries
 command -v chromium >/dev/null || apt_install chromium
-# The screenshots of the Chinese back office need a CJK font.
-[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || apt_install fonts-wqy-zenhei
+# The e-policy tests read the PDF's text and decode its QR code.
+command -v pdftotext >/dev/null || apt_install poppler-utils
+command -v zbarimg >/dev/null || apt_install zbar-tools
 
 drop_test_databases() {
     # Module templates are keyed by module names only: a template left by an

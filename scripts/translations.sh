@@ -9,7 +9,7 @@ TRYTOND_CONFIG=$(mktemp)
 printf '[database]\nlanguage = en\n' > "$TRYTOND_CONFIG"
 export TRYTOND_CONFIG
 DATABASE=insurance_i18n_$$
-MODULES=(insurance_product insurance_channel insurance_policy insurance_claim insurance_api insurance_report)
+MODULES=(insurance_product insurance_channel insurance_policy insurance_claim insurance_api insurance_report insurance_document insurance_invoice)
 psql -d postgres -qc "CREATE DATABASE $DATABASE ENCODING 'UTF8' TEMPLATE template0"
 trap 'psql -d postgres -qc "DROP DATABASE IF EXISTS $DATABASE"; rm -f "$TRYTOND_CONFIG"' EXIT
 echo admin2026 > "${PASSFILE:=$(mktemp)}"

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from trytond.modules.insurance_document.tests.smtp import smtp_server
+
 from .client import DEMO_KEYS, Client
 from .server import (
     drop_database,
@@ -27,9 +29,17 @@ def demo_database():
 
 
 @pytest.fixture(scope='session')
-def demo_server(demo_database):
+def mail_sink():
+    "The SMTP server the demo server sends its emails to (never port 25)"
+    with smtp_server() as sink:
+        yield sink
+
+
+@pytest.fixture(scope='session')
+def demo_server(demo_database, mail_sink):
     "The base URL of gunicorn serving the demo database"
-    with running_server(demo_database) as base_url:
+    with running_server(
+            demo_database, TRYTOND_EMAIL__URI=mail_sink.uri) as base_url:
         yield base_url
 
 

@@ -76,7 +76,8 @@ def install_demo_database(name):
         subprocess.run([
                 BIN / 'trytond-admin', '-d', name, '--email',
                 'admin@insurance.example', '-u', 'insurance_api',
-                'insurance_report', '--activate-dependencies', '-l', 'zh_CN'],
+                'insurance_report', 'insurance_document', 'insurance_invoice',
+                '--activate-dependencies', '-l', 'zh_CN'],
             env=env, check=True)
     finally:
         passfile.unlink()

@@ -3,7 +3,8 @@
 # trytond.wsgi.app when trytond imports the module. pytest may import this
 # folder once more under another name: the routes are registered once.
 # One module per resource, each with its bodies, documents and endpoints:
-# quotes, policies, policy_lifecycle, claims, service (health, documentation).
+# quotes, policies, policy_document, policy_lifecycle, claims, service
+# (health, documentation).
 if __name__ == 'trytond.modules.insurance_api':
     from trytond.wsgi import app
 
@@ -12,6 +13,7 @@ if __name__ == 'trytond.modules.insurance_api':
         forwarded,
         middleware,
         policies,
+        policy_document,
         policy_lifecycle,
         quotes,
         served_database,

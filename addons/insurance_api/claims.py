@@ -36,9 +36,11 @@ ClaimedAmount = Annotated[str, Field(
         description="Decimal amount with two places, in CNY")]
 Details = Annotated[dict[text(min_length=1, max_length=64), RiskValue], Field(
         max_length=32,
-        description="What supports the claim: return_tracking_no for return "
-        "shipping (2 to 4 capital letters and 8 to 15 digits, e.g. "
-        "SF1234567890), theft_report for account security ...")]
+        description="The claim details of the product's line of business, "
+        "each typed (text, decimal, integer, date or one of a selection) and "
+        "required or not as the line declares them, e.g. return_tracking_no "
+        "for return shipping. A missing or mistyped detail answers 422 "
+        "INVALID_CLAIM_DETAILS naming it in details.")]
 ClaimStatus = Literal[
     'submitted', 'under_review', 'approved', 'rejected', 'paid', 'closed']
 
@@ -91,11 +93,13 @@ class Claim(ResponseModel):
 
 @endpoint('POST', '/claims', summary="File a claim", status=201,
     body=ClaimRequest, response=Claim,
-    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'NOT_COVERED'),
+    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'NOT_COVERED',
+        'INVALID_CLAIM_DETAILS'),
     tags=('claims',),
-    description="Files a claim on a policy of the channel (申请理赔). A "
-    "return-shipping claim is adjudicated within seconds; every change of "
-    "its status is posted to the channel's callback URL.")
+    description="Files a claim on a policy of the channel (申请理赔), with "
+    "the details its line of business declares. A claim of a line settled "
+    "by rules is adjudicated within seconds; every change of its status is "
+    "posted to the channel's callback URL.")
 def file_claim(call):
     InsuranceClaim = Pool().get('insurance.claim')
     request = call.body
@@ -119,7 +123,8 @@ def read_claim(call):
 
 @endpoint('PATCH', '/claims/{claim_no}', summary="Update a claim",
     body=ClaimUpdate, response=Claim,
-    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'CLAIM_FINAL'),
+    errors=('NOT_FOUND', 'OPERATION_NOT_AUTHORIZED', 'CLAIM_FINAL',
+        'INVALID_CLAIM_DETAILS'),
     tags=('claims',),
     description="Updates the details or the claimed amount of a claim that "
     "is not paid or closed (更新理赔单); the claim goes back to submitted "

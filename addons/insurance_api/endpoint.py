@@ -57,10 +57,15 @@ class Endpoint:
     tags: tuple[str, ...] = field(default_factory=tuple)
     # False for the endpoints that need no database or manage their own
     transactional: bool = True
+    # True when the handler refuses (raises ApiError) before it changes
+    # anything: its refusal is recorded without a savepoint around it
+    refuses_first: bool = False
     # Further documented answers: {status: model}
     responses: dict = field(default_factory=dict)
     # OpenAPI links of the success answer to other operations
     links: dict = field(default_factory=dict)
+    # The type of the success answer; errors are always JSON
+    media_type: str = 'application/json'
 
     @property
     def idempotent(self):
@@ -170,8 +175,10 @@ def serve(endpoint, request, path_args):
     except Exception:
         logger.exception("Unexpected error answering %s", request)
         answer = Answer.of_error(ApiError('INTERNAL_ERROR'))
+    content_type = (endpoint.media_type if answer.status == endpoint.status
+        else 'application/json')
     return Response(answer.body, status=answer.status,
-        headers=list(answer.headers), content_type='application/json')
+        headers=list(answer.headers), content_type=content_type)
 
 
 def answer_in_transaction(call):
@@ -207,6 +214,19 @@ def execute_in_transaction(request, pool, call):
 
 
 def execute(call):
+    """Answer call in the current transaction and commit it
+
+    The statements go to PostgreSQL in pipeline mode: BEGIN travels with
+    the first statement and COMMIT with the last change, and a statement
+    waits for the server only when its results are read."""
+    transaction = Transaction()
+    with transaction.connection.pipeline():
+        answer = answer_call(call)
+        transaction.commit()
+    return answer
+
+
+def answer_call(call):
     endpoint = call.endpoint
     if endpoint.authenticated:
         call.channel = authenticate(call.request)
@@ -216,7 +236,8 @@ def execute(call):
     key = call.idempotency_key
     Record = Pool().get('insurance.api.idempotency')
     return Record.answer(call.channel.channel_id, key, endpoint.method,
-        call.request.path, call.request_hash, lambda: produce(call))
+        call.request.path, call.request_hash, lambda: produce(call),
+        savepoint=not endpoint.refuses_first)
 
 
 def produce(call):

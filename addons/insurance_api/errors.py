@@ -61,6 +61,9 @@ ERROR_CODES = {
     'NOT_COVERED': (
         HTTPStatus.UNPROCESSABLE_ENTITY,
         "The policy does not cover the incident date."),
+    'INVALID_CLAIM_DETAILS': (
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "The claim details are missing or of the wrong type."),
     'RATE_LIMITED': (
         HTTPStatus.TOO_MANY_REQUESTS, "Too many requests; retry later."),
     'INTERNAL_ERROR': (
@@ -118,7 +121,7 @@ def answer_refusals(operation, *args, **kwargs):
     try:
         return operation(*args, **kwargs)
     except (IssuanceError, ClaimError) as error:
-        # Claims name no details: their message says it all.
+        # A claim's details that its line refuses are named in details.
         raise ApiError(error.code, error.message,
             details=getattr(error, 'details', ())) from error
 

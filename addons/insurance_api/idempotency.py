@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sql import Conflict
 
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.modules.insurance_base.tables import created
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
@@ -80,14 +81,19 @@ class IdempotencyRecord(ModelSQL, ModelView):
         cls._order = [('id', 'DESC')]
 
     @classmethod
-    def answer(cls, channel_id, key, method, path, request_hash, produce):
+    def answer(cls, channel_id, key, method, path, request_hash, produce,
+            savepoint=True):
         """Return the recorded Answer of key or record the one of produce()
 
-        produce returns an Answer or raises ApiError."""
+        produce returns an Answer or raises ApiError; without savepoint,
+        it must raise before changing anything."""
         record_id = cls._insert(channel_id, key, method, path, request_hash)
         if record_id is None:
             return cls._replay(cls._find(channel_id, key), request_hash)
-        answer = cls._produce_in_savepoint(produce)
+        if savepoint:
+            answer = cls._produce_in_savepoint(produce)
+        else:
+            answer = cls._produce(produce)
         cls._record_answer(record_id, answer)
         return answer
 
@@ -112,16 +118,25 @@ class IdempotencyRecord(ModelSQL, ModelView):
     def _insert(cls, channel_id, key, method, path, request_hash):
         "Return the id of the new record of key, None if it was recorded"
         table = cls.__table__()
+        creation, created_values = created(table)
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.insert(
                 [table.channel, table.key, table.method, table.path,
-                    table.request_hash, table.create_uid, table.create_date],
-                [[channel_id, key, method, path, request_hash, 0, utcnow()]],
+                    table.request_hash, *creation],
+                [[channel_id, key, method, path, request_hash,
+                        *created_values]],
                 on_conflict=Conflict(
                     table, indexed_columns=[table.channel, table.key]),
                 returning=[table.id]))
         inserted = cursor.fetchone()
         return inserted[0] if inserted else None
+
+    @staticmethod
+    def _produce(produce):
+        try:
+            return produce()
+        except ApiError as error:
+            return Answer.of_error(error)
 
     @staticmethod
     def _produce_in_savepoint(produce):

@@ -127,7 +127,8 @@ def path_parameters(path):
 
 
 def responses(endpoint):
-    success = answer(HTTPStatus(endpoint.status).phrase, endpoint.response)
+    success = answer(HTTPStatus(endpoint.status).phrase, endpoint.response,
+        media_type=endpoint.media_type)
     if endpoint.links:
         success['links'] = endpoint.links
     found = {str(endpoint.status): success}
@@ -153,14 +154,20 @@ def error_statuses(endpoint):
     return dict(sorted(statuses.items()))
 
 
-def answer(description, model, retry_after=False):
+def answer(description, model, retry_after=False,
+        media_type='application/json'):
     headers = {'X-Request-Id': REQUEST_ID_HEADER}
     if retry_after:
         headers['Retry-After'] = RETRY_AFTER_HEADER
+    if media_type == 'application/json':
+        schema = ref(model)
+    else:  # a file, such as a PDF
+        schema = {'type': 'string', 'format': 'binary',
+            'contentMediaType': media_type}
     return {
         'description': description,
         'headers': headers,
-        'content': {'application/json': {'schema': ref(model)}},
+        'content': {media_type: {'schema': schema}},
         }
 
 

@@ -27,6 +27,9 @@ POLICY_NUMBER = re.compile(r'[A-Za-z0-9\-]{1,64}\Z')
 PERSON_COLUMNS = [f'{role}_{name}'
     for role in ('policyholder', 'insured')
     for name in ('name', 'id_type', 'id_number', 'phone', 'email')]
+# PersonOut's fields and the policy's columns after the role
+PERSON_FIELDS = [('name', 'name'), ('id_type', 'id_type'),
+    ('id_no', 'id_number'), ('phone', 'phone'), ('email', 'email')]
 POLICY_COLUMNS = [
     'number', 'state', 'premium', 'currency', 'sum_insured', 'starts_at',
     'ends_at', 'issued_at', 'risk', 'refund', *PERSON_COLUMNS]
@@ -62,6 +65,7 @@ class Policy(Cover):
 @endpoint('POST', '/policies', summary="Issue a policy", status=201,
     body=IssueRequest, response=Policy,
     errors=ISSUANCE_ERRORS + ('DUPLICATE_POLICY',), tags=('policies',),
+    refuses_first=True,
     links={'ReadPolicy': {
             'operationId': 'read_policy',
             'parameters': {'policy_no': '$response.body#/policy_no'}}},
@@ -69,9 +73,9 @@ class Policy(Cover):
     "policy (承保). One policy may be in force on an insured object "
     "(order_no, account_id) for a period.")
 def create_policy(call):
-    policy = answer_refusals(issuance.issue, call.channel.channel_id,
+    issued = answer_refusals(issuance.issued, call.channel.channel_id,
         application_of(call.body), call.idempotency_key)
-    return policy_document(policy)
+    return issued_document(issued)
 
 
 @endpoint('GET', '/policies/{policy_no}', summary="Read a policy",
@@ -135,6 +139,36 @@ def policy_document(policy):
         refund=money_text(row['refund']))
 
 
+def issued_document(issued):
+    """The policy document of a policy just issued, from what was written
+    (as policy_document would read it back)"""
+    values, terms = issued.values, issued.quotation.plan_terms
+
+    def person(role):
+        return PersonOut(**{name: values[f'{role}_{column}']
+                for name, column in PERSON_FIELDS})
+    return Policy(
+        policy_no=issued.number,
+        status='in_force',
+        product_code=terms.product_code,
+        product_version=terms.version_number,
+        plan_code=terms.code,
+        premium=money_text(values['premium']),
+        currency=values['currency'],
+        sum_insured=money_text(values['sum_insured']),
+        start=in_china(values['starts_at']),
+        end=in_china(values['ends_at']),
+        policyholder=person('policyholder'),
+        insured=person('insured'),
+        # As the Dict field stores it
+        risk={k: v for k, v in values['risk'].items() if v is not None},
+        issued_at=in_china(values['issued_at']),
+        endorsements=[],
+        renewed_from=None,
+        renewed_to=None,
+        refund=None)
+
+
 def policy_row(policy_id):
     """The columns of the policy document, by name
 
@@ -193,9 +227,5 @@ def endorsement_summary(endorsement):
 
 
 def person_document(row, role):
-    def value(name):
-        return row[f'{role}_{name}']
-    return PersonOut(
-        name=value('name'), id_type=value('id_type'),
-        id_no=value('id_number'), phone=value('phone'),
-        email=value('email'))
+    return PersonOut(**{name: row[f'{role}_{column}']
+            for name, column in PERSON_FIELDS})

@@ -86,7 +86,7 @@ class Quote(Cover):
 
 @endpoint('POST', '/quotes', summary="Price a policy without issuing it",
     body=QuoteRequest, response=Quote,
-    errors=ISSUANCE_ERRORS, tags=('policies',),
+    errors=ISSUANCE_ERRORS, tags=('policies',), refuses_first=True,
     description="Runs the underwriting rules and the rating (报价).")
 def create_quote(call):
     quotation = answer_refusals(issuance.quote,

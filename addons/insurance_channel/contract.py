@@ -1,15 +1,20 @@
 from decimal import Decimal
 
 from sql import Null
+from sql.operators import Like
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.modules.insurance_base.numbering import Numbering
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ContractError
+
+NUMBERING = Numbering(
+    'insurance_contract_number_seq', 'C', digits=6, dated=False)
 
 OPERATIONS = [
     ('quote', "Quote"),
@@ -165,15 +170,26 @@ class Contract(ContractTerms, Workflow, ModelSQL, ModelView):
         return current
 
     @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        NUMBERING.create(start=cls._next_free_number)
+
+    @classmethod
+    def _next_free_number(cls):
+        "The value after the highest number given (by ir.sequence before)"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(table.number,
+                where=Like(table.number, NUMBERING.prefix + '%')))
+        values = [int(n[len(NUMBERING.prefix):]) for n, in cursor
+            if n[len(NUMBERING.prefix):].isdigit()]
+        return max(values, default=0) + 1
+
+    @classmethod
     def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'insurance_channel', 'sequence_contract'))
-            values['number'] = sequence.get()
+            values['number'] = NUMBERING.next()
         return values
 
     @classmethod

@@ -24,6 +24,8 @@ from trytond import backend
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.insurance_base.locking import skip_locked
 from trytond.modules.insurance_base.money import money_text
+from trytond.modules.insurance_base.queue import CALLBACKS, queue
+from trytond.modules.insurance_base.tables import created
 from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -45,7 +47,7 @@ RUN_SECONDS = 45
 
 
 def payload(event_id, occurred_at, claim, previous_status):
-    """The body of the callback, as partner-api.md defines it
+    """The body of the callback, as the partner API contract defines it
 
     claim is the dictionary of the CLAIM_FIELDS that Claim.read returns."""
     return {
@@ -155,7 +157,7 @@ class CallbackEvent(ModelSQL, ModelView):
                 ensure_ascii=False, separators=(',', ':'))
             rows.append([event_id, EVENT_TYPE, claim['channel'], claim_id,
                     sequences[claim_id], now, body, 'pending', 0, now])
-        cls.__queue__.deliver(cls._insert(rows, now))
+        queue(cls, CALLBACKS).deliver(cls._insert(rows, now))
 
     @classmethod
     def _last_sequences(cls, claim_ids):
@@ -171,15 +173,14 @@ class CallbackEvent(ModelSQL, ModelView):
     @classmethod
     def _insert(cls, rows, now):
         table = cls.__table__()
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
+        creation, created_values = created(table)
+        cursor = Transaction().connection.cursor()
         cursor.execute(*table.insert(
                 [table.event_id, table.event_type, table.channel,
                     table.claim, table.sequence, table.occurred_at,
                     table.body, table.state, table.attempts,
-                    table.next_attempt_at, table.create_uid,
-                    table.create_date],
-                [row + [transaction.user, now] for row in rows],
+                    table.next_attempt_at, *creation],
+                [row + created_values for row in rows],
                 returning=[table.id]))
         return cls.browse([id_ for id_, in cursor])
 
@@ -193,7 +194,7 @@ class CallbackEvent(ModelSQL, ModelView):
                 'attempts': 0,
                 'next_attempt_at': utcnow(),
                 })
-        cls.__queue__.deliver(failed)
+        queue(cls, CALLBACKS).deliver(failed)
 
     @classmethod
     def deliver_due(cls):

@@ -22,11 +22,15 @@ from trytond.model import (
     fields,
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS, money
+from trytond.modules.insurance_base.numbering import Numbering
+from trytond.modules.insurance_base.queue import ADJUDICATION, queue
 from trytond.modules.insurance_base.timezone import (
     china_midnight,
     china_today,
     utcnow,
 )
+from trytond.modules.insurance_product.product import LEGACY_LINES
+from trytond.modules.insurance_product.rules import parse_values
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -34,19 +38,17 @@ from trytond.transaction import Transaction
 from .claim_log import Change, changes_of_write
 from .exceptions import ClaimError, ClaimValidationError
 
-NUMBER_SEQUENCE = 'insurance_claim_number_seq'
+NUMBERING = Numbering('insurance_claim_number_seq', 'C', digits=10)
 FINAL_STATES = {'paid', 'closed'}
 # What handling sets, and a copy starts without
 HANDLING_FIELDS = (
     'handler', 'approved_amount', 'paid_amount', 'payment_reference',
     'paid_at', 'rejection_code', 'rejection_text')
+# The reasons a handler may give besides those of the claim rules, and the
+# settlement engine's own
 REJECTION_CODES = [
-    ('NOT_COVERED', "Not Covered"),
-    ('DUPLICATE_CLAIM', "Duplicate Claim"),
-    ('INVALID_TRACKING_NO', "Invalid Tracking Number"),
-    ('INSUFFICIENT_EVIDENCE', "Insufficient Evidence"),
-    ('OTHER', "Other"),
-    ]
+    'NOT_COVERED', 'DUPLICATE_CLAIM', 'INSUFFICIENT_EVIDENCE', 'OTHER',
+    'PAYMENT_NOT_COMPUTABLE', 'NOTHING_PAYABLE']
 
 
 
@@ -79,6 +81,17 @@ def merged_details(details, patch):
     return merged
 
 
+def check_details(line, details):
+    "Refuse details the line does not accept: missing or of the wrong type"
+    failures = parse_values(
+        line.get_terms().claim_details, details or {}, 'claim_detail')[1]
+    if failures:
+        raise ClaimError('INVALID_CLAIM_DETAILS', gettext(
+                'insurance_claim.msg_claim_details_invalid'), details=[{
+                    'field': f'details.{f.attribute}', 'code': f.code,
+                    'message': f.message} for f in failures])
+
+
 class Claim(Workflow, ModelSQL, ModelView):
     __name__ = 'insurance.claim'
     __string__ = "Insurance Claim"
@@ -96,8 +109,12 @@ class Claim(Workflow, ModelSQL, ModelView):
     channel = fields.Many2One(
         'insurance.channel', "Channel", required=True, readonly=True,
         ondelete='RESTRICT')
-    line = fields.Selection(
-        'get_lines', "Line of Business", required=True, readonly=True)
+    line = fields.Many2One(
+        'insurance.line', "Line of Business", required=True, readonly=True,
+        ondelete='RESTRICT')
+    single_payment = fields.Boolean(
+        "One Paid Claim per Policy", readonly=True,
+        help="Copied from the line of business when the claim is filed.")
     source = fields.Selection([
             ('api', "Partner API"),
             ('back_office', "Back Office"),
@@ -107,13 +124,10 @@ class Claim(Workflow, ModelSQL, ModelView):
         "Incident Date", required=True, states=_filed)
     claimed_amount = fields.Numeric(
         "Claimed Amount", digits=MONEY_DIGITS, required=True, states=_open)
-    details = fields.Dict(None, "Details", readonly=True)
-    return_tracking_no = fields.Function(fields.Char(
-            "Return Tracking Number", states=_open),
-        'get_detail', setter='set_detail')
-    theft_report = fields.Function(fields.Text(
-            "Theft Report", states=_open),
-        'get_detail', setter='set_detail')
+    details = fields.Dict(
+        'insurance.line.claim_detail', "Details",
+        domain=[('line', '=', Eval('line', -1))], states=_open,
+        help="What supports the claim, as its line of business declares.")
     state = fields.Selection([
             ('submitted', "Submitted"),
             ('under_review', "Under Review"),
@@ -136,7 +150,7 @@ class Claim(Workflow, ModelSQL, ModelView):
         states={'readonly': Eval('state') != 'approved'})
     paid_at = fields.Timestamp("Paid At", readonly=True)
     rejection_code = fields.Selection(
-        [(None, "")] + REJECTION_CODES, "Rejection Reason",
+        'get_rejection_codes', "Rejection Reason", sort=False,
         states={
             'readonly': ~Eval('state').in_(['submitted', 'under_review']),
             })
@@ -165,21 +179,19 @@ class Claim(Workflow, ModelSQL, ModelView):
                     & ((t.paid_amount == Null) | (t.paid_amount > 0))),
                 'insurance_claim.msg_claim_amounts_positive'),
             # The backstop of the adjudication: two payments racing on one
-            # return-shipping policy cannot both commit.
-            ('one_paid_return_shipping', Exclude(t,
+            # policy of a line paying once cannot both commit.
+            ('one_paid_per_policy', Exclude(t,
                     (t.policy, Equal),
-                    where=(t.paid_at != Null)
-                    & (t.line == 'return_shipping')),
-                'insurance_claim.msg_claim_return_shipping_paid_once'),
+                    where=(t.paid_at != Null) & (t.single_payment == True)),  # noqa: E712
+                'insurance_claim.msg_claim_paid_once'),
             ]
         cls._sql_indexes.update({
                 Index(t, (t.policy, Index.Equality())),
                 Index(t, (t.channel, Index.Equality()),
                     (t.filed_at, Index.Range())),
                 Index(t, (t.filed_at, Index.Range())),
-                Index(t, (t.id, Index.Range()),
-                    where=(t.state == 'submitted')
-                    & (t.line == 'return_shipping')),
+                Index(t, (t.line, Index.Equality()), (t.id, Index.Range()),
+                    where=t.state == 'submitted'),
                 Index(t, (t.state, Index.Equality(cardinality='low'))),
                 Index(t, (t.paid_at, Index.Range()), where=t.paid_at != Null),
                 })
@@ -230,20 +242,50 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        legacy_line = (table_h.column_exist('line')
+            and table_h.column_is_type('line', 'VARCHAR'))
+        if legacy_line:
+            table_h.column_rename('line', 'line_code')
+        table_h.drop_constraint('one_paid_return_shipping')
         super().__register__(module)
-        transaction = Transaction()
-        database, connection = transaction.database, transaction.connection
-        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
-            database.sequence_create(connection, NUMBER_SEQUENCE)
+        if legacy_line:
+            cls._migrate_line_codes(module)
+        NUMBERING.create()
 
     @classmethod
-    def get_lines(cls):
-        Product = Pool().get('insurance.product')
-        return Product.fields_get(['line'])['line']['selection']
+    def _migrate_line_codes(cls, module):
+        "Claims point at the line records their former selection named"
+        pool = Pool()
+        Line = pool.get('insurance.line')
+        claim, line = cls.__table__(), Line.__table__()
+        cursor = Transaction().connection.cursor()
+        for old_code, code in LEGACY_LINES.items():
+            cursor.execute(*claim.update([claim.line],
+                    line.select(line.id, where=line.code == code),
+                    where=claim.line_code == old_code))
+        cursor.execute(*claim.update([claim.single_payment],
+                [line.select(line.single_payment,
+                        where=line.id == claim.line)]))
+        table_h = cls.__table_handler__(module)
+        table_h.drop_column('line_code')
+        table_h.not_null_action('line', 'add')
 
     @classmethod
     def default_state(cls):
         return 'submitted'
+
+    @classmethod
+    def get_rejection_codes(cls):
+        "The built-in reasons, then those of the claim rules by their name"
+        ClaimRule = Pool().get('insurance.line.claim_rule')
+        codes = [(None, "")] + [
+            (code, gettext(f'insurance_claim.msg_reason_{code.lower()}'))
+            for code in REJECTION_CODES]
+        known = set(REJECTION_CODES)
+        codes += [(code, name) for code, name in ClaimRule.rejection_codes()
+            if code not in known]
+        return codes
 
     @classmethod
     def default_source(cls):
@@ -259,24 +301,8 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def next_number(cls):
-        """Return a new claim number: C, the date in China, the sequence
-
-        A PostgreSQL sequence never blocks concurrent filings (gaps are
-        expected)."""
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return f'C{china_today():%Y%m%d}{value:010d}'
-
-    def get_detail(self, name):
-        return (self.details or {}).get(name)
-
-    @classmethod
-    def set_detail(cls, claims, name, value):
-        cls.write_each(claims, lambda claim: {
-                'details': merged_details(
-                    claim.details, {name: value or None}),
-                })
+        "A new claim number: C, the day in China, the sequence"
+        return NUMBERING.next()
 
     @classmethod
     def write_each(cls, claims, values_of):
@@ -311,8 +337,10 @@ class Claim(Workflow, ModelSQL, ModelView):
             if not values.get('number'):
                 values['number'] = cls.next_number()
             policy = Policy(values['policy'])
+            line = policy.product.line
             values.setdefault('channel', policy.channel.id)
-            values.setdefault('line', policy.product.line)
+            values.setdefault('line', line.id)
+            values.setdefault('single_payment', bool(line.single_payment))
         return values
 
     @classmethod
@@ -384,6 +412,7 @@ class Claim(Workflow, ModelSQL, ModelView):
             raise ClaimError('NOT_COVERED', gettext(
                     'insurance_claim.msg_claim_not_covered',
                     policy=policy.number, date=incident_date))
+        check_details(policy.product.line, details)
         claim, = cls.create([{
                     'policy': policy.id,
                     'incident_date': incident_date,
@@ -403,6 +432,7 @@ class Claim(Workflow, ModelSQL, ModelView):
         values = {}
         if details is not None:
             values['details'] = merged_details(self.details, details)
+            check_details(self.line, values['details'])
         if claimed_amount is not None:
             values['claimed_amount'] = money(claimed_amount)
         if values:
@@ -412,10 +442,10 @@ class Claim(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def enqueue_adjudication(cls, claims):
-        "Have the worker decide the return-shipping claims in seconds"
-        automatic = [c for c in claims if c.line == 'return_shipping']
+        "Have the worker decide the claims settled by rules in seconds"
+        automatic = [c for c in claims if c.line.settlement == 'automatic']
         if automatic:
-            cls.__queue__.adjudicate(automatic)
+            queue(cls, ADJUDICATION).adjudicate(automatic)
 
     @classmethod
     @Workflow.transition('submitted')

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, Model, ModelSQL, ModelView, fields
+from trytond.modules.insurance_base.tables import created
 from trytond.modules.insurance_base.timezone import in_china, utcnow
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -129,13 +130,14 @@ class ClaimLog(ModelSQL, ModelView):
         table = cls.__table__()
         now, user, actor = utcnow(), transaction.user, current_actor()
         cursor = transaction.connection.cursor()
+        creation, created_values = created(table)
         cursor.execute(*table.insert(
                 [table.claim, table.at, table.user, table.actor,
                     table.field, table.old_value, table.new_value,
-                    table.create_uid, table.create_date],
+                    *creation],
                 [[c.claim, now, user or None, actor, c.field,
                         as_text(c.field, c.old), as_text(c.field, c.new),
-                        user, now]
+                        *created_values]
                     for c in changes]))
 
     @classmethod
@@ -159,15 +161,27 @@ class ClaimLabels:
     "The labels and selection texts of the claim's fields, read once"
 
     def __init__(self):
-        Claim = Pool().get('insurance.claim')
+        pool = Pool()
+        Claim = pool.get('insurance.claim')
+        ClaimDetail = pool.get('insurance.line.claim_detail')
         self.definitions = Claim.fields_get()
+        for definition in self.definitions.values():
+            if isinstance(definition.get('selection'), str):
+                # a selection of the records' time (rejection reasons)
+                definition['selection'] = getattr(
+                    Claim, definition['selection'])()
+        # the details its lines of business declare
+        self.detail_labels = {}
+        for detail in ClaimDetail.search([], order=[('id', 'DESC')]):
+            self.detail_labels[detail.name] = detail.string or detail.name
         self.channel_names = {}
 
     def field(self, name):
-        definition = self.definitions.get(name.removeprefix(DETAILS_PREFIX))
-        if definition:
-            return definition['string']
-        return name.removeprefix(DETAILS_PREFIX)
+        if name.startswith(DETAILS_PREFIX):
+            key = name.removeprefix(DETAILS_PREFIX)
+            return self.detail_labels.get(key, key)
+        definition = self.definitions.get(name)
+        return definition['string'] if definition else name
 
     def value(self, name, value):
         definition = self.definitions.get(name)

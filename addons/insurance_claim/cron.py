@@ -8,8 +8,8 @@ class Cron(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         cls.method.selection.extend([
-                ('insurance.claim|adjudicate_return_shipping',
-                    "Adjudicate Return-Shipping Claims"),
+                ('insurance.claim|adjudicate_submitted',
+                    "Adjudicate Claims by Rules"),
                 ('insurance.callback.event|deliver_due',
                     "Deliver Claim Callbacks"),
                 ])

@@ -7,9 +7,10 @@ class ClaimError(UserError):
 
     code is what partners see (NOT_COVERED, CLAIM_FINAL...)."""
 
-    def __init__(self, code, message):
+    def __init__(self, code, message, details=()):
         super().__init__(message)
         self.code = code
+        self.details = list(details)
 
 
 class ClaimValidationError(ValidationError):

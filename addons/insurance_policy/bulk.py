@@ -19,7 +19,6 @@ import csv
 import dataclasses
 import hashlib
 import io
-import json
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -30,6 +29,7 @@ from trytond.model import (
     dualmethod,
     fields,
 )
+from trytond.modules.insurance_base.queue import BULK, queue
 from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -38,11 +38,10 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import bulk_file, issuance
 from .exceptions import IssuanceError
-from .policy import NUMBER_SEQUENCE
+from .storage import insert_as_create
 
 CHUNK_SIZE = 2000
 REPORT_HEADER = ('line', 'account_id', 'code', 'message')
-MAGIC_FIELDS = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 
 
 class Bulk(Workflow, ModelSQL, ModelView):
@@ -159,7 +158,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
     def start(cls, jobs):
         "Issue in the background, one queued task per chunk"
         cls.run(jobs)
-        cls.__queue__.issue_next_chunk(jobs)
+        queue(cls, BULK).issue_next_chunk(jobs)
 
     @classmethod
     @Workflow.transition('running')
@@ -183,7 +182,7 @@ class Bulk(Workflow, ModelSQL, ModelView):
         "Issue a chunk of each running job, then queue the next (ir.queue)"
         unfinished = cls.issue_chunks(jobs)
         if unfinished:
-            cls.__queue__.issue_next_chunk(unfinished)
+            queue(cls, BULK).issue_next_chunk(unfinished)
 
     @classmethod
     def issue_chunks(cls, jobs, data=None):
@@ -317,15 +316,17 @@ class ChunkIssuer:
             except IssuanceError as error:
                 batch.rejections.append(rejection(line, error.code,
                         refusal_text(error)))
+        Policy = Pool().get('insurance.policy')
         vlist = []
         for (line, quotation), number in zip(
-                quoted, next_numbers(len(quoted)), strict=True):
+                quoted, Policy.next_numbers(len(quoted)), strict=True):
             values = issuance.policy_values(quotation, None, number=number)
             values['bulk'] = self.job_id
             vlist.append(values)
             batch.policies.append((line.number, values['external_reference']))
         if vlist:
-            batch.insert = insert_as_create(vlist)
+            batch.insert = insert_as_create(
+                vlist, returning=['external_reference'])
 
     def quote_line(self, line, seen):
         "The Quotation of line or raise RowError or IssuanceError"
@@ -385,73 +386,6 @@ def refusal_text(error):
     reasons = [f"{d['code']}: {d['message']}" for d in error.details
         if 'message' in d]
     return ' '.join([error.message, *reasons])
-
-
-def next_numbers(count):
-    "count policy numbers from the sequence in one query"
-    Policy = Pool().get('insurance.policy')
-    cursor = Transaction().connection.cursor()
-    cursor.execute('SELECT nextval(%s) FROM generate_series(1, %s)',
-        (NUMBER_SEQUENCE, count))
-    return [Policy.number_of(value) for value, in cursor]
-
-
-def insert_as_create(vlist):
-    """The query and parameters inserting policies as Policy.create would
-    write them, skipping those a constraint refuses (a policy in force on
-    the same object); the query returns the external references inserted
-
-    Policy.create validates each record and raises on the first conflict:
-    one INSERT ... ON CONFLICT DO NOTHING per chunk is what makes bulk
-    issuance fast. The values the policies share (channel, contract, dates,
-    defaults) are sent once; the others travel as one JSON document of what
-    create would send (sql_format), cast to the columns' types by the
-    database. The policies come from the issuance engine, already valid,
-    and no module reacts to their creation. Every values of vlist has the
-    same keys."""
-    Policy = Pool().get('insurance.policy')
-    defaults = create_defaults(Policy, vlist[0])
-    rows = [{**defaults, **values} for values in vlist]
-    first = rows[0]
-    shared, own = [], []
-    for name in sorted(first):
-        field = Policy._fields[name]
-        if hasattr(field, 'set'):
-            continue
-        # The returned reference identifies each row
-        if name != 'external_reference' and all(
-                row[name] == first[name] for row in rows):
-            shared.append((name, field))
-        else:
-            own.append((name, field))
-    columns = ', '.join(f'"{name}"' for name, _ in shared + own)
-    shared_casts = ''.join(f', %s::{field.sql_type().base}'
-        for _, field in shared)
-    own_casts = ', '.join(f'"{name}"::{field.sql_type().base}'
-        for name, field in own)
-    texts = ', '.join(f'"{name}" TEXT' for name, _ in own)
-    document = json.dumps(
-        [{name: field.sql_format(row[name]) for name, field in own}
-            for row in rows],
-        default=str, ensure_ascii=False)
-    query = (
-        f'INSERT INTO "{Policy._table}" (create_uid, create_date, {columns}) '
-        f'SELECT %s, CURRENT_TIMESTAMP{shared_casts}, {own_casts} '
-        f'FROM jsonb_to_recordset(%s::jsonb) AS row({texts}) '
-        'ON CONFLICT DO NOTHING RETURNING external_reference')
-    parameters = (Transaction().user,
-        *(field.sql_format(first[name]) for name, field in shared),
-        document)
-    return query, parameters
-
-
-def create_defaults(Model, values):
-    "The default values ModelSQL.create adds to values"
-    missing = [name for name, field in Model._fields.items()
-        if name not in values and name not in MAGIC_FIELDS
-        and not (isinstance(field, fields.Function) and not field.setter)]
-    return Model._clean_defaults(
-        Model.default_get(missing, with_rec_name=False))
 
 
 class UploadStart(ModelView):

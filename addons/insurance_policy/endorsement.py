@@ -11,17 +11,18 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.numbering import Numbering
 from trytond.modules.insurance_base.timezone import china_today, utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import issuance
 from .policy import Policy as BasePolicy
 from .proration import prorate
 
-NUMBER_SEQUENCE = 'insurance_policy_endorsement_number_seq'
+NUMBERING = Numbering(
+    'insurance_policy_endorsement_number_seq', 'E', digits=8)
 
 
 class Endorsement(ModelSQL, ModelView):
@@ -72,22 +73,15 @@ class Endorsement(ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         super().__register__(module)
-        transaction = Transaction()
-        if not transaction.database.sequence_exist(
-                transaction.connection, NUMBER_SEQUENCE):
-            transaction.database.sequence_create(
-                transaction.connection, NUMBER_SEQUENCE)
+        NUMBERING.create()
 
     # The same JSON rendering as the policy's risk and rating
     get_json_text = BasePolicy.get_json_text
 
     @classmethod
     def next_number(cls):
-        "E, the date in China and a sequence that never blocks"
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return f'E{china_today():%Y%m%d}{value:08d}'
+        "A new endorsement number: E, the day in China, the sequence"
+        return NUMBERING.next()
 
     @classmethod
     def endorse(cls, policy, plan_code, effective_date):

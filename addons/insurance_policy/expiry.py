@@ -11,7 +11,7 @@ and no lock lives longer than one batch.
 """
 from sql.functions import CurrentTimestamp
 
-from trytond.model import Index, Workflow
+from trytond.model import Index
 from trytond.modules.insurance_base.locking import skip_locked
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import PoolMeta
@@ -30,11 +30,6 @@ class Policy(metaclass=PoolMeta):
         # What the job looks for, small: only policies in force
         cls._sql_indexes.add(Index(t, (t.ends_at, Index.Range()),
                 where=t.state == 'in_force'))
-
-    @classmethod
-    @Workflow.transition('expired')
-    def expire(cls, policies):
-        "Expire policies (one by one; the job uses expire_ended)"
 
     @classmethod
     def expire_ended(cls, batch_size=BATCH_SIZE):

@@ -27,12 +27,10 @@ from trytond.transaction import Transaction
 
 from .exceptions import IssuanceError
 from .sale_terms import sale_terms
+from .storage import insert_as_create
 
-# The risk attribute naming the insured object, per line of business
-REFERENCE_ATTRIBUTES = {
-    'return_shipping': 'order_no',
-    'account_security': 'account_id',
-    }
+# Between the parts of an insured object named by several attributes
+KEY_SEPARATOR = '/'
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +94,41 @@ def quote(channel_id, application, operation='quote'):
     except RatingError as error:
         raise rule_violation([(error.code, error.message)]) from error
     return Quotation(application, terms, plan_terms, priced,
-        external_reference(terms, application))
+        external_reference(plan_terms, application))
 
 
 def issue(channel_id, application, idempotency_key=None):
     "Issue the policy of application for the channel; return it or raise"
+    return issued(channel_id, application, idempotency_key).policy
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    "A policy just issued, with what was written: nothing to read back"
+    policy: object  # its record
+    number: str
+    values: dict
+    quotation: Quotation
+
+
+def issued(channel_id, application, idempotency_key=None):
+    """Issue the policy of application for the channel; return it Issued or
+    raise
+
+    One statement numbers and stores the policy as Policy.create would
+    (storage.insert_as_create); a second policy in force on the same insured
+    object for an overlapping period is skipped by the database and refused
+    here (DUPLICATE_POLICY), the transaction going on as before."""
+    Policy = Pool().get('insurance.policy')
     quotation = quote(channel_id, application, operation='issue')
-    return store(quotation, idempotency_key)
+    values = policy_values(quotation, idempotency_key, number=False)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*insert_as_create([values], returning=['id', 'number']))
+    inserted = cursor.fetchone()
+    if inserted is None:
+        raise refusal('DUPLICATE_POLICY', 'msg_policy_duplicate')
+    policy_id, number = inserted
+    return Issued(Policy(policy_id), number, values, quotation)
 
 
 def granted_terms(channel_id, application, operation):
@@ -167,14 +193,32 @@ def rule_violation(failures):
             for code, message in failures])
 
 
-def external_reference(terms, application):
-    attribute = REFERENCE_ATTRIBUTES.get(terms.product_line)
-    reference = application.risk.get(attribute) if attribute else None
-    if not isinstance(reference, str) or not reference.strip():
+def external_reference(plan_terms, application):
+    """The key of the insured object: the values of the attributes the line
+    names it by (insured.id_no names the insured's), joined by '/'"""
+    parts = [reference_part(name, application)
+        for name in plan_terms.insured_object]
+    names = plan_terms.insured_object
+    missing = [name for name, part in zip(names, parts, strict=True)
+        if not part]
+    if missing or not parts:
         raise rule_violation([('RISK_ATTRIBUTE_MISSING', gettext(
                         'insurance_policy.msg_reference_missing',
-                        attribute=attribute))])
-    return reference.strip()
+                        attribute=name)) for name in missing or ['?']])
+    return KEY_SEPARATOR.join(parts)
+
+
+def reference_part(name, application):
+    role, _, key = name.partition('.')
+    if key and role in {'insured', 'policyholder'}:
+        value = getattr(application, role).as_rule_values().get(key)
+    else:
+        value = application.risk.get(name)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    return value.strip() if isinstance(value, str) else None
 
 
 def refusal(code, message_id, details=(), **variables):
@@ -204,11 +248,11 @@ def store(quotation, idempotency_key=None):
 
 
 def policy_values(quotation, idempotency_key, number=None):
-    "The values of the policy of quotation; numbered now unless number"
+    """The values of the policy of quotation; numbered now unless number,
+    without number if it is False"""
     Policy = Pool().get('insurance.policy')
     application, terms = quotation.application, quotation.terms
     values = {
-        'number': number or Policy.next_number(),
         'channel': terms.channel_id,
         'contract_version': terms.contract_version_id,
         'product': terms.product_id,
@@ -227,6 +271,8 @@ def policy_values(quotation, idempotency_key, number=None):
         }
     values.update(person_values('policyholder', application.policyholder))
     values.update(person_values('insured', application.insured))
+    if number is not False:
+        values['number'] = number or Policy.next_number()
     return values
 
 

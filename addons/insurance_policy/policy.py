@@ -15,14 +15,15 @@ from trytond.model import (
     fields,
 )
 from trytond.modules.insurance_base.money import MONEY_DIGITS
-from trytond.modules.insurance_base.timezone import china_today
+from trytond.modules.insurance_base.numbering import Numbering
+from trytond.pool import Pool
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
 from .search_box import every_field_domain, search_box_domain
 
-NUMBER_SEQUENCE = 'insurance_policy_number_seq'
+NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)
 ID_TYPE_SELECTION = [
     ('ID_CARD', "Resident Identity Card"),
     ('PASSPORT', "Passport"),
@@ -107,10 +108,13 @@ class Policy(Workflow, ModelSQL, ModelView):
             # keys slowly (the text made this constraint two thirds of the
             # database's work of an issue). A collision could only refuse a
             # policy, never let a second one in force: with a million
-            # policies in force on a channel, one issue in 10**13.
-            ('one_in_force_per_key', Exclude(t,
+            # policies in force on a channel, one issue in 10**13. The key
+            # is named by the product's line (orders by return shipping...):
+            # products of other lines may cover the same object.
+            ('one_in_force_per_product_key', Exclude(t,
                     (t.channel, Equal),
                     (HashTextExtended(t.external_reference, 0), Equal),
+                    (t.product, Equal),
                     (TSRange(t.starts_at, t.ends_at, '[)'), RangeOverlap),
                     where=t.state == 'in_force'),
                 'insurance_policy.msg_policy_duplicate'),
@@ -139,14 +143,15 @@ class Policy(Workflow, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         create_extension('btree_gist')
-        # Migration: the constraint on the key's text became one on its hash
-        cls.__table_handler__(module).drop_constraint(
-            'one_in_force_per_object')
+        # Migration: the constraint on the key's text became one on its
+        # hash, then one per product
+        table_h = cls.__table_handler__(module)
+        for former in ['one_in_force_per_object', 'one_in_force_per_key']:
+            table_h.drop_constraint(former)
         super().__register__(module)
-        database = Transaction().database
-        connection = Transaction().connection
-        if not database.sequence_exist(connection, NUMBER_SEQUENCE):
-            database.sequence_create(connection, NUMBER_SEQUENCE)
+        # line.xml of insurance_product is loaded now
+        Pool().get('insurance.product').migrate_line_codes()
+        NUMBERING.create()
 
     @classmethod
     def default_state(cls):
@@ -166,19 +171,18 @@ class Policy(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def next_number(cls):
-        """Return a new policy number: P, the date in China, the sequence
-
-        A PostgreSQL sequence never blocks concurrent issues (a number may
-        be lost by a rolled back issue: gaps are expected)."""
-        transaction = Transaction()
-        value = transaction.database.sequence_nextval(
-            transaction.connection, NUMBER_SEQUENCE)
-        return cls.number_of(value)
+        "A new policy number: P, the day in China, the sequence"
+        return NUMBERING.next()
 
     @classmethod
-    def number_of(cls, value):
-        "The policy number of the sequence's value, dated today in China"
-        return f'P{china_today():%Y%m%d}{value:010d}'
+    def next_numbers(cls, count):
+        "count new policy numbers, taken in one query (bulk issuance)"
+        return NUMBERING.next_many(count)
+
+    @classmethod
+    def number_sql(cls):
+        "The SQL and parameters of a new number, taken inside a statement"
+        return NUMBERING.sql()
 
 
 class HashTextExtended(Function):

@@ -33,7 +33,6 @@ class SaleTerms:
     contract_number: str
     contract_version_id: int
     product_id: int
-    product_line: str
     product_version_id: int
     product_withdrawn: bool
     operations: frozenset
@@ -98,7 +97,6 @@ def load_sale_terms(channel_id, product_code):
         contract_number=version.contract.number,
         contract_version_id=version.id,
         product_id=product_version.product.id,
-        product_line=product_version.product.line,
         product_version_id=product_version.id,
         product_withdrawn=version.product_withdrawn,
         operations=frozenset(version.operations or ()),

@@ -70,12 +70,53 @@ ACCOUNT_ID_RULE = (
     "账户号长度", "len(risk.account_id) <= 64",
     'ACCOUNT_ID_INVALID', "账户号不得超过 64 个字符。")
 
+RETURN_SHIPPING_CLAUSES = '\n'.join([
+    "第一条 保险合同构成：本保险合同由本条款、投保须知、电子保单及批单"
+    "组成。",
+    "第二条 保险责任：在保险期间内，被保险人通过投保时的订单所在平台申"
+    "请退货，且卖家确认收到退回商品的，保险人按保单载明的保险金额赔付退"
+    "货运费。",
+    "第三条 责任免除：虚假退货、未经平台确认的退货、同一订单的重复理赔"
+    "，保险人不负赔偿责任。",
+    "第四条 保险期间：以电子保单载明的起止时间为准（北京时间）。",
+    "第五条 理赔：由平台在卖家确认收货后代为申请，保险人审核通过后赔付"
+    "至买家账户。",
+    ])
+RETURN_SHIPPING_NOTICE = '\n'.join([
+    "一、本保险仅承保投保时订单所列商品的退货运费，每一订单限投保一份。",
+    "二、请投保人如实告知订单信息；告知不实的，保险人有权解除合同或不承"
+    "担赔偿责任。",
+    "三、保险期间内可申请退保，保险人按未满期天数比例退还保险费；已发生"
+    "赔付的不予退费。",
+    "四、如需电子保单或发票，请致电保险人客服热线。",
+    ])
+ACCOUNT_SECURITY_CLAUSES = '\n'.join([
+    "第一条 保险合同构成：本保险合同由本条款、投保须知、电子保单及批单"
+    "组成。",
+    "第二条 保险责任：在保险期间内，被保险人的支付账户因被他人盗用而发"
+    "生资金损失的，保险人在保险金额内按实际损失赔偿。",
+    "第三条 责任免除：被保险人本人或其授权人的操作、被保险人故意泄露密"
+    "码造成的损失，保险人不负赔偿责任。",
+    "第四条 保险期间：以电子保单载明的起止时间为准（北京时间）。",
+    "第五条 理赔：被保险人应在发现损失后及时报案，并提供公安机关出具的"
+    "报案证明。",
+    ])
+ACCOUNT_SECURITY_NOTICE = '\n'.join([
+    "一、同一支付账户在同一保险期间内仅能投保一份。",
+    "二、发现账户被盗用时，请立即冻结账户并报警，同时向保险人报案。",
+    "三、保险期间内可申请退保，保险人按未满期天数比例退还保险费；已发生"
+    "赔付的不予退费。",
+    "四、如需电子保单或发票，请致电保险人客服热线。",
+    ])
+
 PRODUCTS = [{
         'code': 'RETURN_SHIPPING',
         'name': "退货运费险",
-        'line': 'return_shipping',
+        'line': 'RETURN_SHIPPING',
         'description': (
             "买家退货时赔付退货运费，按商品类目、订单金额和买家退货率定价。"),
+        'clauses': RETURN_SHIPPING_CLAUSES,
+        'notice': RETURN_SHIPPING_NOTICE,
         'risk_attributes': [
             _attribute('order_no', "订单号", required=True),
             _attribute('order_amount', "订单金额", 'decimal', required=True),
@@ -109,8 +150,10 @@ PRODUCTS = [{
         }, {
         'code': 'ACCOUNT_SECURITY',
         'name': "账户安全险",
-        'line': 'account_security',
+        'line': 'ACCOUNT_SECURITY',
         'description': "支付账户被盗用造成的资金损失，按账户等级定价。",
+        'clauses': ACCOUNT_SECURITY_CLAUSES,
+        'notice': ACCOUNT_SECURITY_NOTICE,
         'risk_attributes': [
             _attribute('account_id', "支付账户", required=True),
             _attribute('account_tier', "账户等级", 'selection',
@@ -141,13 +184,16 @@ def _load_product(data):
     pool = Pool()
     Product = pool.get('insurance.product')
     Version = pool.get('insurance.product.version')
+    Line = pool.get('insurance.line')
     with Transaction().set_context(active_test=False):
         products = Product.search([('code', '=', data['code'])], limit=1)
     if products:
         product, = products
     else:
+        line, = Line.search([('code', '=', data['line'])])
         product, = Product.create([{
-                    k: data[k] for k in ('code', 'name', 'line', 'description')
+                    'line': line.id,
+                    **{k: data[k] for k in ('code', 'name', 'description')},
                     }])
     if not product.versions:
         version = _create_version(product, data)
@@ -160,6 +206,8 @@ def _create_version(product, data):
     Version = pool.get('insurance.product.version')
     version, = Version.create([{
                 'product': product.id,
+                'clauses': data['clauses'],
+                'notice': data['notice'],
                 'risk_attributes': [('create', data['risk_attributes'])],
                 'rating_tables': [('create', [
                             {**t, 'rows': [('create', t['rows'])]}

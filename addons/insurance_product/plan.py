@@ -128,7 +128,9 @@ class Plan(VersionContentMixin, ModelSQL, ModelView):
                 a.get_terms() for a in version.risk_attributes),
             rating_tables=tuple(
                 f.table.get_terms() for f in self.rating_factors),
-            rules=tuple(r.get_terms() for r in self.rules if r.enabled))
+            rules=tuple(r.get_terms() for r in self.rules if r.enabled),
+            line_id=version.product.line.id,
+            insured_object=version.product.line.insured_object_names)
 
 
 class PlanCoverage(

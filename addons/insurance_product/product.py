@@ -1,5 +1,16 @@
+from sql import Null
+from sql.aggregate import Count
+
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+# The codes of the lines of business products and claims had as a selection
+# before lines were data (line.xml)
+LEGACY_LINES = {
+    'return_shipping': 'RETURN_SHIPPING',
+    'account_security': 'ACCOUNT_SECURITY',
+    }
 
 
 class Product(DeactivableMixin, ModelSQL, ModelView):
@@ -10,11 +21,9 @@ class Product(DeactivableMixin, ModelSQL, ModelView):
         "Code", required=True, strip=True,
         help="The code partners send as product_code, e.g. RETURN_SHIPPING.")
     name = fields.Char("Name", required=True, translate=True)
-    # Other lines of business extend this list in their __setup__.
-    line = fields.Selection([
-            ('return_shipping', "Return Shipping"),
-            ('account_security', "Account Security"),
-            ], "Line of Business", required=True)
+    line = fields.Many2One(
+        'insurance.line', "Line of Business", required=True,
+        ondelete='RESTRICT')
     description = fields.Text("Description", translate=True)
     versions = fields.One2Many(
         'insurance.product.version', 'product', "Versions")
@@ -32,6 +41,26 @@ class Product(DeactivableMixin, ModelSQL, ModelView):
                 'insurance_product.msg_product_code_unique'),
             ]
         cls._order.insert(0, ('code', 'ASC'))
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        if (table_h.column_exist('line')
+                and table_h.column_is_type('line', 'VARCHAR')):
+            table_h.column_rename('line', 'line_code')
+        super().__register__(module)
+        cls.migrate_line_codes(module)
+
+    @classmethod
+    def migrate_line_codes(cls, module='insurance_product'):
+        """Fill the line of products from their former selection once the
+        lines exist: line.xml loads after this register, so insurance_policy
+        calls it again"""
+        table_h = cls.__table_handler__(module)
+        if (table_h.column_exist('line_code')
+                and migrate_line_codes(cls.__table__())):
+            table_h.drop_column('line_code')
+            table_h.not_null_action('line', 'add')
 
     @classmethod
     def get_current_version(cls, products, name):
@@ -62,3 +91,24 @@ class Product(DeactivableMixin, ModelSQL, ModelView):
                 ('code', '=', plan_code),
                 ], limit=1)
         return plans[0] if plans else None
+
+
+
+def migrate_line_codes(table):
+    """Point the line of table's rows at the line records of the codes the
+    rows had as a selection (in line_code), once line.xml created them;
+    return whether every row has its line"""
+    Line = Pool().get('insurance.line')
+    line = Line.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(table.line_code, distinct=True,
+            where=table.line == Null))
+    for old_code, in cursor.fetchall():
+        code = LEGACY_LINES.get(old_code, old_code.upper())
+        cursor.execute(*table.update([table.line],
+                line.select(line.id, where=line.code == code),
+                where=(table.line_code == old_code) & (table.line == Null)))
+    cursor.execute(*table.select(Count(table.id),
+            where=table.line == Null))
+    missing, = cursor.fetchone()
+    return not missing

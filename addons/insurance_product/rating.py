@@ -71,8 +71,12 @@ def rate(plan_terms, risk, rate_adjustment=Decimal(1)):
 
 
 def _apply_table(plan_terms, table, risk, amount):
-    value = _risk_value(plan_terms, table, risk)
-    row = table.find_row(value)
+    attributes = [attribute for attribute, _ in table.keys]
+    values = [_risk_value(plan_terms, a, risk) for a in attributes]
+    row = table.find_row(*values)
+    attribute = ', '.join(attributes)
+    value = None if all(v is None for v in values) else ', '.join(
+        '' if v is None else str(v) for v in values)
     if row is not None:
         factor, label = row.factor, row.label
     elif table.default_factor is not None:
@@ -80,17 +84,15 @@ def _apply_table(plan_terms, table, risk, amount):
     else:
         raise RatingError('RATING_NO_FACTOR', gettext(
                 'insurance_product.msg_rating_no_factor',
-                table=table.code, attribute=table.attribute,
-                value=str(value)))
+                table=table.code, attribute=attribute, value=str(value)))
     return Step('factor', amount * factor, factor=factor, table=table.code,
-        attribute=table.attribute,
-        value=None if value is None else str(value), row=label)
+        attribute=attribute, value=value, row=label)
 
 
-def _risk_value(plan_terms, table, risk):
-    "Return the typed value of the table's attribute in risk, None if absent"
-    value = risk.get(table.attribute)
-    attribute = plan_terms.risk_attribute(table.attribute)
+def _risk_value(plan_terms, name, risk):
+    "Return the typed value of the attribute name in risk, None if absent"
+    value = risk.get(name)
+    attribute = plan_terms.risk_attribute(name)
     if value is None or attribute is None:
         return value
     try:
@@ -98,4 +100,4 @@ def _risk_value(plan_terms, table, risk):
     except ValueError:
         raise RatingError('RISK_ATTRIBUTE_INVALID', gettext(
                 'insurance_product.msg_risk_attribute_invalid',
-                attribute=table.attribute, type=attribute.type)) from None
+                attribute=name, type=attribute.type)) from None

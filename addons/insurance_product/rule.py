@@ -2,7 +2,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields, sequence_ordered
 
 from .exceptions import RuleExpressionError
-from .rules import InvalidRule, compile_expression
+from .rules import InvalidRule, compile_rule
 from .terms import RuleTerms
 from .version import VersionContentMixin
 
@@ -44,7 +44,7 @@ class PlanRule(VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
 
     def check_expression(self):
         try:
-            compile_expression(self.expression)
+            compile_rule(self.expression)
         except InvalidRule as exception:
             raise RuleExpressionError(gettext(
                     'insurance_product.msg_rule_expression_invalid',

@@ -82,19 +82,17 @@ class RiskAttributeTerms:
 
 
 @dataclass(frozen=True, slots=True)
-class RatingRowTerms:
-    factor: Decimal
+class RatingCell:
+    "The value (exact) or band (lower included, upper excluded) of a key"
     value: str | None = None
     lower: Decimal | None = None
     upper: Decimal | None = None
 
-    def matches_exact(self, value):
+    def matches(self, match, value):
+        if match == 'band':
+            return ((self.lower is None or self.lower <= value)
+                and (self.upper is None or value < self.upper))
         return self.value == str(value)
-
-    def matches_band(self, value):
-        "Bands include their lower bound and exclude their upper bound"
-        return ((self.lower is None or self.lower <= value)
-            and (self.upper is None or value < self.upper))
 
     @property
     def label(self):
@@ -106,22 +104,50 @@ class RatingRowTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class RatingRowTerms:
+    "A factor and its first key's cell; more: the cells of keys 2 and 3"
+    factor: Decimal
+    value: str | None = None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    more: tuple[RatingCell, ...] = ()
+
+    @property
+    def cells(self):
+        return (RatingCell(self.value, self.lower, self.upper),) + self.more
+
+    def matches(self, matches, values):
+        return all(cell.matches(match, value) for cell, match, value
+            in zip(self.cells, matches, values, strict=True))
+
+    @property
+    def label(self):
+        return ' × '.join(cell.label for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
 class RatingTableTerms:
+    """Factors keyed by one risk attribute (attribute, match) or up to three
+    (more_keys: the (attribute, match) of keys 2 and 3)"""
     code: str
     name: str
     attribute: str
     match: str  # 'exact' or 'band'
     rows: tuple[RatingRowTerms, ...]
     default_factor: Decimal | None = None
+    more_keys: tuple[tuple[str, str], ...] = ()
 
-    def find_row(self, value):
-        "Return the first row matching value or None"
-        if value is None:
+    @property
+    def keys(self):
+        return ((self.attribute, self.match),) + self.more_keys
+
+    def find_row(self, *values):
+        "Return the first row matching the values of the keys or None"
+        if any(v is None for v in values):
             return None
-        if self.match == 'band':
-            return next(
-                (r for r in self.rows if r.matches_band(value)), None)
-        return next((r for r in self.rows if r.matches_exact(value)), None)
+        matches = [match for _, match in self.keys]
+        return next(
+            (r for r in self.rows if r.matches(matches, values)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +163,30 @@ class RuleTerms:
     expression: str
     code: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRuleTerms:
+    "A condition a claim must meet to be paid, else rejected for code"
+    name: str
+    expression: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineTerms:
+    "How claims of a line of business are described and settled"
+    id: int
+    code: str
+    insured_object: tuple[str, ...]
+    automatic: bool
+    single_payment: bool
+    claim_details: tuple[RiskAttributeTerms, ...] = ()
+    rules: tuple[ClaimRuleTerms, ...] = ()
+    payment_formula: str | None = None
+    cap_at_sum_insured: bool = True
+    payment_prefix: str = ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +208,9 @@ class PlanTerms:
     risk_attributes: tuple[RiskAttributeTerms, ...] = ()
     rating_tables: tuple[RatingTableTerms, ...] = ()
     rules: tuple[RuleTerms, ...] = ()
+    line_id: int | None = None
+    # what names the insured object: risk attribute names, insured.id_no...
+    insured_object: tuple[str, ...] = ()
 
     def risk_attribute(self, name):
         return next(

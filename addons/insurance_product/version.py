@@ -45,6 +45,14 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
         states=DRAFT_ONLY)
     plans = fields.One2Many(
         'insurance.plan', 'version', "Plans", states=DRAFT_ONLY)
+    clauses = fields.Text(
+        "Clauses", states=DRAFT_ONLY,
+        help="The policy wording (条款) printed on the e-policy, one "
+        "paragraph a line.")
+    notice = fields.Text(
+        "Notice", states=DRAFT_ONLY,
+        help="What the policyholder must know (投保须知), printed on the "
+        "e-policy, one paragraph a line.")
 
     @classmethod
     def __setup__(cls):
@@ -78,6 +86,11 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
                 'new_version': {
                     'invisible': Eval('state') == 'draft',
                     'icon': 'tryton-copy',
+                    'depends': ['state'],
+                    },
+                'try_out': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-launch',
                     'depends': ['state'],
                     },
                 })
@@ -179,6 +192,7 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
                     version=self.rec_name))
         for table in self.rating_tables:
             table.check_attribute()
+        self.product.line.check_insured_object(self)
 
     @classmethod
     @Workflow.transition('published')
@@ -202,6 +216,12 @@ class ProductVersion(Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('withdrawn')
     def _withdraw(cls, versions):
+        pass
+
+    @classmethod
+    @ModelView.button_action('insurance_product.wizard_try_out')
+    def try_out(cls, versions):
+        "Price sample risks and decide sample claims without issuing"
         pass
 
     @classmethod

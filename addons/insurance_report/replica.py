@@ -12,9 +12,15 @@ import time
 import weakref
 
 import psycopg
+from sql import Literal, Table
+from sql.operators import Exists
 
 from trytond import config
+from trytond.modules.insurance_base.tables import model_table
+from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+from .statement_sql import SOURCE_COLUMNS
 
 REPLICA_URI = 'INSURANCE_REPLICA_URI'
 CATCH_UP_TIMEOUT = 60  # seconds
@@ -70,20 +76,30 @@ def caught_up_replica():
     return replica
 
 
-def copy_to_temporary_table(replica, query, parameters, table, columns):
-    """Fill the primary's temporary table with the rows of query read on
-    the replica; return the SELECT of them
+# The types of statement_sql.SOURCE_COLUMNS, for the copy on the primary
+SOURCE_TYPES = ('INTEGER', 'INTEGER', 'INTEGER', 'TIMESTAMP', 'NUMERIC')
 
-    The replica may already show records committed after the primary's
-    transaction began; the caller keeps those its snapshot sees."""
+
+def copied_source(replica, query):
+    """Copy the rows of the source query (statement_sql.source), read on
+    the replica, into a temporary table of the primary; return the SELECT
+    of those whose policy the primary's transaction sees (the replica may be
+    ahead of its snapshot: the next build takes the others)"""
+    temporary = Table('statement_source')
+    definition = ', '.join(f'{name} {type_}' for name, type_ in zip(
+            SOURCE_COLUMNS, SOURCE_TYPES, strict=True))
     cursor = Transaction().connection.cursor()
-    cursor.execute(
-        f'CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns}) '
-        'ON COMMIT DROP')
-    cursor.execute(f'TRUNCATE {table}')
+    cursor.execute(f'CREATE TEMPORARY TABLE IF NOT EXISTS {temporary._name} '
+        f'({definition}) ON COMMIT DROP')
+    cursor.execute(f'TRUNCATE {temporary._name}')
+    text, parameters = tuple(query)
     with replica.cursor().copy(
-            f'COPY ({query}) TO STDOUT', parameters) as source, \
-            cursor.copy(f'COPY {table} FROM STDIN') as target:
-        for data in source:
+            f'COPY ({text}) TO STDOUT', parameters) as rows, \
+            cursor.copy(f'COPY {temporary._name} FROM STDIN') as target:
+        for data in rows:
             target.write(data)
-    return f'SELECT * FROM {table}'
+    policy = model_table(Pool().get('insurance.policy'))
+    return temporary.select(
+        *(getattr(temporary, name).as_(name) for name in SOURCE_COLUMNS),
+        where=Exists(policy.select(
+                Literal(1), where=policy.id == temporary.policy)))

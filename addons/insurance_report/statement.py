@@ -11,6 +11,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.insurance_base.money import MONEY_DIGITS, money
+from trytond.modules.insurance_base.queue import STATEMENTS, queue
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -187,7 +188,8 @@ class Statement(Workflow, ModelSQL, ModelView):
             statement.build_state, statement.progress = 'queued', 0
         cls.save(statements)
         for statement in statements:
-            cls.__queue__.build_step([statement], statement.build_run, 0)
+            queue(cls, STATEMENTS).build_step(
+                [statement], statement.build_run, 0)
 
     @classmethod
     def build_step(cls, statements, run, index):
@@ -199,7 +201,8 @@ class Statement(Workflow, ModelSQL, ModelView):
             statement.run_step(steps[index])
             statement.record_progress(index + 1, len(steps))
             if index + 1 < len(steps):
-                cls.__queue__.build_step([statement], run, index + 1)
+                queue(cls, STATEMENTS).build_step(
+                    [statement], run, index + 1)
 
     @classmethod
     def build_now(cls, statements):
@@ -260,33 +263,26 @@ class Statement(Workflow, ModelSQL, ModelView):
         Fee = Pool().get('insurance.statement.fee')
         Fee.delete(self.fees)
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.CLEAR, {'statement': self.id})
+        cursor.execute(*sql.clear(self.id))
         # Confirming a month adds a million lines in one go: without fresh
         # statistics PostgreSQL would hash them all for every window taken
         # in, instead of probing them by index.
-        cursor.execute(sql.ANALYZE_LINES)
+        cursor.execute(sql.analyze_lines())
 
     def _take_in(self, kind, start, end):
-        transaction = Transaction()
-        parameters = {
-            'user': transaction.user, 'now': utcnow(),
-            'statement': self.id, 'kind': kind,
-            'channel': self.channel.id, 'start': start, 'end': end,
-            }
-        source = sql.SOURCES[kind]
-        # The source rows read on the replica when there is one
+        records = None
         replica_connection = replica.caught_up_replica()
         if replica_connection:
-            source = sql.VISIBLE_SOURCE.format(
-                source=replica.copy_to_temporary_table(
-                    replica_connection, source, parameters,
-                    'statement_source', sql.SOURCE_COLUMNS))
-        cursor = transaction.connection.cursor()
-        cursor.execute(sql.TAKE_IN.format(source=source), parameters)
+            # the heavy read on the replica, the lines written here
+            records = replica.copied_source(replica_connection,
+                sql.source(kind, self.channel.id, start, end))
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*sql.take_in(self.id, kind, self.channel.id,
+                start, end, records=records))
 
     def _totals(self):
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.TOTALS_BY_KIND, {'statement': self.id})
+        cursor.execute(*sql.totals_by_kind(self.id))
         totals = {kind: (count, money(amount))
             for kind, count, amount in cursor}
         nothing = (0, Decimal(0))
@@ -307,7 +303,7 @@ class Statement(Workflow, ModelSQL, ModelView):
         Fee = pool.get('insurance.statement.fee')
         ContractVersion = pool.get('insurance.contract.version')
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.FEE_BASES, {'statement': self.id})
+        cursor.execute(*sql.fee_bases(self.id))
         fees = [Fee.compute(self, ContractVersion(version_id),
                 money(premium), money(delta), money(refund))
             for version_id, premium, delta, refund in cursor]
@@ -318,8 +314,7 @@ class Statement(Workflow, ModelSQL, ModelView):
         # Written as binary: the ORM would send it as hex text, twice its
         # size, and the file of a large month is tens of megabytes.
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.SAVE_XLSX, {
-                'xlsx': statement_workbook(self), 'statement': self.id})
+        cursor.execute(*sql.save_xlsx(self.id, statement_workbook(self)))
 
     # Workflow
 
@@ -348,7 +343,7 @@ class Statement(Workflow, ModelSQL, ModelView):
                     'insurance_report.msg_statement_earlier_draft',
                     statement=self.rec_name))
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.TAKEN_ELSEWHERE, {'statement': self.id})
+        cursor.execute(*sql.taken_elsewhere(self.id))
         if cursor.fetchone():
             raise StatementError(gettext(
                     'insurance_report.msg_statement_outdated',

@@ -1,5 +1,7 @@
 """The XLSX of a channel statement: a summary sheet, then a detail sheet per
 kind of line, streamed from a server-side cursor."""
+from concurrent.futures import ThreadPoolExecutor
+
 from trytond.transaction import Transaction
 
 from . import statement_sql as sql
@@ -67,9 +69,20 @@ def write_summary(workbook, statement):
 
 
 def detail_rows(statement, kind):
-    "The rows of the detail sheet of kind, fetched a batch at a time"
+    "The rows of the detail sheet of kind, fetched a batch ahead"
     connection = Transaction().connection
     with connection.cursor(name=f'statement_{kind}') as cursor:
-        cursor.itersize = FETCHED_ROWS
-        cursor.execute(sql.DETAILS[kind], {'statement': statement.id})
-        yield from cursor
+        cursor.execute(*sql.details(statement.id, kind))
+        yield from prefetched(lambda: cursor.fetchmany(FETCHED_ROWS))
+
+
+def prefetched(fetch):
+    """The rows of the batches fetch() returns until an empty one, each
+    batch fetched by a thread while the rows before are written: the
+    database's work and Python's overlap on two cores"""
+    with ThreadPoolExecutor(max_workers=1) as fetcher:
+        batch = fetch()
+        while batch:
+            following = fetcher.submit(fetch)
+            yield from batch
+            batch = following.result()

@@ -5,136 +5,165 @@ belongs to the statement being built when it happened for the channel
 before the end of the month and no confirmed (or settled) statement holds
 it yet. So a cancellation stamped in an already confirmed month is taken in
 by the next statement built, and nothing is counted twice or lost.
+
+The queries are built with python-sql from the models' tables
+(insurance_base.tables.model_table): a column renamed in another module
+fails when the query is built, which the module's tests do for each one.
 """
+from sql import Cast, Literal
+from sql.aggregate import Count, Sum
+from sql.conditionals import Case, Coalesce
+from sql.operators import Concat, Exists
 
-# Each source selects: record, policy, contract_version, occurred_at, amount
-# of the records of %(channel)s that happened in [%(start)s, %(end)s).
-SOURCES = {
-    'issue': """
-        SELECT p.id, p.id, p.contract_version, p.issued_at, p.premium
-        FROM insurance_policy AS p
-        WHERE p.channel = %(channel)s
-            AND p.issued_at >= %(start)s AND p.issued_at < %(end)s""",
-    'cancellation': """
-        SELECT p.id, p.id, p.contract_version, p.cancelled_at,
-            COALESCE(p.refund, 0)
-        FROM insurance_policy AS p
-        WHERE p.channel = %(channel)s
-            AND p.cancelled_at >= %(start)s AND p.cancelled_at < %(end)s""",
-    'endorsement': """
-        SELECT e.id, e.policy, e.contract_version, e.created_at,
-            e.premium_delta
-        FROM insurance_policy_endorsement AS e
-        JOIN insurance_policy AS p ON p.id = e.policy
-        WHERE p.channel = %(channel)s
-            AND e.created_at >= %(start)s AND e.created_at < %(end)s""",
-    'claim': """
-        SELECT c.id, c.policy, p.contract_version, c.paid_at, c.paid_amount
-        FROM insurance_claim AS c
-        JOIN insurance_policy AS p ON p.id = c.policy
-        WHERE c.channel = %(channel)s
-            AND c.paid_at >= %(start)s AND c.paid_at < %(end)s""",
-    }
+from trytond.modules.insurance_base.tables import created, model_table
+from trytond.pool import Pool
 
-# The columns of a source, as copied from the replica (replica.py)
-SOURCE_COLUMNS = ('record INTEGER, policy INTEGER, contract_version INTEGER, '
-    'occurred_at TIMESTAMP, amount NUMERIC')
-
-# Rows read on the replica whose policy this transaction sees: the replica
-# may be ahead of its snapshot; the next build takes the others
-VISIBLE_SOURCE = """
-    SELECT source.* FROM ({source}) AS source
-    WHERE EXISTS (
-        SELECT 1 FROM insurance_policy AS p WHERE p.id = source.policy)"""
-
-CLEAR = """
-    DELETE FROM insurance_statement_line WHERE statement = %(statement)s"""
-
-ANALYZE_LINES = "ANALYZE insurance_statement_line"
-
-SAVE_XLSX = """
-    UPDATE insurance_statement SET xlsx = %(xlsx)b
-    WHERE id = %(statement)s"""
-
-TAKE_IN = """
-    INSERT INTO insurance_statement_line (create_uid, create_date,
-        statement, kind, record, policy, contract_version, occurred_at,
-        amount)
-    SELECT %(user)s, %(now)s, %(statement)s, %(kind)s::VARCHAR, source.*
-    FROM ({source}) AS source (
-        record, policy, contract_version, occurred_at, amount)
-    WHERE NOT EXISTS (
-        SELECT 1
-        FROM insurance_statement_line AS line
-        JOIN insurance_statement AS statement
-            ON statement.id = line.statement
-        WHERE line.kind = %(kind)s::VARCHAR AND line.record = source.record
-            AND statement.state != 'draft')"""
-
-# Lines of the statement already held by a confirmed one: it was built
-# before that one got confirmed and must be built again.
-TAKEN_ELSEWHERE = """
-    SELECT 1
-    FROM insurance_statement_line AS line
-    JOIN insurance_statement_line AS held
-        ON held.kind = line.kind AND held.record = line.record
-    JOIN insurance_statement AS statement ON statement.id = held.statement
-    WHERE line.statement = %(statement)s
-        AND statement.state != 'draft'
-    LIMIT 1"""
-
-TOTALS_BY_KIND = """
-    SELECT kind, COUNT(*), COALESCE(SUM(amount), 0)
-    FROM insurance_statement_line
-    WHERE statement = %(statement)s
-    GROUP BY kind"""
-
-FEE_BASES = """
-    SELECT contract_version,
-        SUM(CASE WHEN kind = 'issue' THEN amount ELSE 0 END),
-        SUM(CASE WHEN kind = 'endorsement' THEN amount ELSE 0 END),
-        SUM(CASE WHEN kind = 'cancellation' THEN amount ELSE 0 END)
-    FROM insurance_statement_line
-    WHERE statement = %(statement)s AND kind != 'claim'
-    GROUP BY contract_version
-    ORDER BY contract_version"""
-
-_CONTRACT_VERSION_LABEL = "contract.number || ' v' || version.number"
-_DETAIL_JOINS = """
-    FROM insurance_statement_line AS line
-    JOIN insurance_policy AS p ON p.id = line.policy
-    JOIN insurance_plan AS plan ON plan.id = p.plan
-    JOIN insurance_product AS product ON product.id = p.product
-    JOIN insurance_contract_version AS version
-        ON version.id = line.contract_version
-    JOIN insurance_contract AS contract ON contract.id = version.contract"""
+KINDS = ('issue', 'cancellation', 'endorsement', 'claim')
+# What take_in reads of each source, in the order of the line's columns
+SOURCE_COLUMNS = ('record', 'policy', 'contract_version', 'occurred_at',
+    'amount')
 
 
-def _detail(columns, kind, joins=''):
-    return f"""
-        SELECT {columns}
-        {_DETAIL_JOINS}
-        {joins}
-        WHERE line.statement = %(statement)s AND line.kind = '{kind}'
-        ORDER BY line.occurred_at, line.id"""
+def tables(*names):
+    pool = Pool()
+    return [model_table(pool.get(name)) for name in names]
 
 
-# The rows of each detail sheet, in the order of its columns
-DETAILS = {
-    'issue': _detail(
-        "p.number, product.name, plan.name, "
-        f"{_CONTRACT_VERSION_LABEL}, line.occurred_at, p.starts_at, "
-        "p.ends_at, line.amount", 'issue'),
-    'cancellation': _detail(
-        "p.number, product.name, plan.name, "
-        f"{_CONTRACT_VERSION_LABEL}, line.occurred_at, p.cancellation_date, "
-        "line.amount", 'cancellation'),
-    'endorsement': _detail(
-        f"e.number, p.number, plan.name, {_CONTRACT_VERSION_LABEL}, "
-        "line.occurred_at, e.effective_date, line.amount", 'endorsement',
-        "JOIN insurance_policy_endorsement AS e ON e.id = line.record"),
-    'claim': _detail(
-        f"c.number, p.number, plan.name, {_CONTRACT_VERSION_LABEL}, "
-        "line.occurred_at, line.amount", 'claim',
-        "JOIN insurance_claim AS c ON c.id = line.record"),
-    }
+def source(kind, channel_id, start, end):
+    """The records of kind of the channel that happened in [start, end), as
+    SOURCE_COLUMNS"""
+    policy, endorsement, claim = tables('insurance.policy',
+        'insurance.policy.endorsement', 'insurance.claim')
+    channel = policy.channel == channel_id
+    if kind == 'issue':
+        from_, stamp = policy, policy.issued_at
+        columns = [policy.id, policy.id, policy.contract_version, stamp,
+            policy.premium]
+    elif kind == 'cancellation':
+        from_, stamp = policy, policy.cancelled_at
+        columns = [policy.id, policy.id, policy.contract_version, stamp,
+            Coalesce(policy.refund, 0)]
+    elif kind == 'endorsement':
+        from_ = endorsement.join(
+            policy, condition=policy.id == endorsement.policy)
+        stamp = endorsement.created_at
+        columns = [endorsement.id, endorsement.policy,
+            endorsement.contract_version, stamp, endorsement.premium_delta]
+    else:
+        from_ = claim.join(policy, condition=policy.id == claim.policy)
+        channel, stamp = claim.channel == channel_id, claim.paid_at
+        columns = [claim.id, claim.policy, policy.contract_version, stamp,
+            claim.paid_amount]
+    return from_.select(
+        *(c.as_(n) for c, n in zip(columns, SOURCE_COLUMNS, strict=True)),
+        where=channel & (stamp >= start) & (stamp < end))
+
+
+def take_in(statement_id, kind, channel_id, start, end, records=None):
+    """Insert the lines of the records of kind that no confirmed statement
+    holds; records: the source already read (on a replica), else read"""
+    line, held, statement = tables('insurance.statement.line',
+        'insurance.statement.line', 'insurance.statement')
+    if records is None:
+        records = source(kind, channel_id, start, end)
+    kind_text = Cast(Literal(kind), 'VARCHAR')
+    confirmed = held.join(statement,
+        condition=statement.id == held.statement).select(Literal(1),
+        where=(held.kind == kind_text) & (held.record == records.record)
+        & (statement.state != 'draft'))
+    creation, (user, now) = created(line)
+    return line.insert(
+        [*creation, line.statement, line.kind,
+            *(getattr(line, name) for name in SOURCE_COLUMNS)],
+        records.select(Literal(user), now, Literal(statement_id),
+            kind_text, *(getattr(records, name) for name in SOURCE_COLUMNS),
+            where=~Exists(confirmed)))
+
+
+def clear(statement_id):
+    line, = tables('insurance.statement.line')
+    return line.delete(where=line.statement == statement_id)
+
+
+def analyze_lines():
+    "Fresh statistics of the lines for the planner (not python-sql)"
+    Line = Pool().get('insurance.statement.line')
+    return f'ANALYZE "{Line._table}"'
+
+
+def save_xlsx(statement_id, xlsx):
+    # bytes go to PostgreSQL in binary format, not as hex text
+    statement, = tables('insurance.statement')
+    return statement.update([statement.xlsx], [xlsx],
+        where=statement.id == statement_id)
+
+
+def taken_elsewhere(statement_id):
+    """A line of the statement already held by a confirmed one: it was built
+    before that one got confirmed and must be built again"""
+    line, held, statement = tables('insurance.statement.line',
+        'insurance.statement.line', 'insurance.statement')
+    return line.join(held, condition=(held.kind == line.kind)
+        & (held.record == line.record)).join(statement,
+        condition=statement.id == held.statement).select(Literal(1),
+        where=(line.statement == statement_id)
+        & (statement.state != 'draft'),
+        limit=1)
+
+
+def totals_by_kind(statement_id):
+    "(kind, count, amount) of the statement's lines"
+    line, = tables('insurance.statement.line')
+    return line.select(line.kind, Count(line.id),
+        Coalesce(Sum(line.amount), 0),
+        where=line.statement == statement_id,
+        group_by=[line.kind])
+
+
+def fee_bases(statement_id):
+    "(contract version, premium, endorsement delta, refund) of the lines"
+    line, = tables('insurance.statement.line')
+
+    def amounts(kind):
+        return Sum(Case((line.kind == kind, line.amount), else_=0))
+    return line.select(line.contract_version, amounts('issue'),
+        amounts('endorsement'), amounts('cancellation'),
+        where=(line.statement == statement_id) & (line.kind != 'claim'),
+        group_by=[line.contract_version],
+        order_by=[line.contract_version])
+
+
+def details(statement_id, kind):
+    "The rows of the detail sheet of kind, in the order of its columns"
+    line, policy, plan, product, version, contract = tables(
+        'insurance.statement.line', 'insurance.policy', 'insurance.plan',
+        'insurance.product', 'insurance.contract.version',
+        'insurance.contract')
+    endorsement, claim = tables(
+        'insurance.policy.endorsement', 'insurance.claim')
+    joined = (line
+        .join(policy, condition=policy.id == line.policy)
+        .join(plan, condition=plan.id == policy.plan)
+        .join(product, condition=product.id == policy.product)
+        .join(version, condition=version.id == line.contract_version)
+        .join(contract, condition=contract.id == version.contract))
+    version_label = Concat(Concat(contract.number, ' v'), version.number)
+    if kind == 'issue':
+        columns = [policy.number, product.name, plan.name, version_label,
+            line.occurred_at, policy.starts_at, policy.ends_at, line.amount]
+    elif kind == 'cancellation':
+        columns = [policy.number, product.name, plan.name, version_label,
+            line.occurred_at, policy.cancellation_date, line.amount]
+    elif kind == 'endorsement':
+        joined = joined.join(endorsement,
+            condition=endorsement.id == line.record)
+        columns = [endorsement.number, policy.number, plan.name,
+            version_label, line.occurred_at, endorsement.effective_date,
+            line.amount]
+    else:
+        joined = joined.join(claim, condition=claim.id == line.record)
+        columns = [claim.number, policy.number, plan.name, version_label,
+            line.occurred_at, line.amount]
+    return joined.select(*columns,
+        where=(line.statement == statement_id) & (line.kind == kind),
+        order_by=[line.occurred_at, line.id])

@@ -113,7 +113,7 @@ class StatisticsDay(Dimensions, Measures, ModelSQL, ModelView):
     def all_days(cls):
         "The range of days from the first issue (the first fact) to today"
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.FIRST_ISSUE)
+        cursor.execute(*sql.first_issue())
         first_issue, = cursor.fetchone()
         if first_issue is None:
             return []
@@ -122,20 +122,17 @@ class StatisticsDay(Dimensions, Measures, ModelSQL, ModelView):
     @classmethod
     def touched_days(cls, since):
         cursor = Transaction().connection.cursor()
-        cursor.execute(sql.TOUCHED_DAYS, {'since': since})
+        cursor.execute(*sql.touched_days(since))
         return [day for day, in cursor]
 
     @classmethod
     def recompute(cls, first_day, last_day):
         "Recompute the China days from first_day to last_day included"
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        cursor.execute(sql.RECOMPUTE, {
-                'start': china_midnight(first_day),
-                'end': china_midnight(last_day + dt.timedelta(days=1)),
-                'first_day': first_day, 'last_day': last_day,
-                'user': transaction.user, 'now': utcnow(),
-                })
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*sql.recompute(
+                start=china_midnight(first_day),
+                end=china_midnight(last_day + dt.timedelta(days=1)),
+                first_day=first_day, last_day=last_day))
 
 
 def refresh_lock():

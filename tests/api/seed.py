@@ -7,6 +7,7 @@ Run in the test database by conftest.py; prints the raw API keys as JSON:
 - LOOPMALL: a channel accepting calls from 127.0.0.2 only (tests/proxy);
 - RATEMALL: a channel limited to 10 requests per second (tests/scale);
 - FLIPMALL: a channel that tests/scale closes and reopens;
+- PROBEMALL: the channel of bench/round_trips.py (tests/api/test_round_trips);
 - SLOWMALL: a channel limited to 1 request per second;
 - QUOTEONLY: a channel whose contract grants quotes only;
 - NOQUERY: a channel whose contract grants quotes and issues only;
@@ -95,6 +96,7 @@ def seed():
     _, keys['SLOWMALL'] = channel_with_contract('SLOWMALL', rate_limit=1)
     _, keys['RATEMALL'] = channel_with_contract('RATEMALL', rate_limit=10)
     _, keys['FLIPMALL'] = channel_with_contract('FLIPMALL')
+    _, keys['PROBEMALL'] = channel_with_contract('PROBEMALL')
     _, keys['QUOTEONLY'] = channel_with_contract(
         'QUOTEONLY', operations=['quote'])
     _, keys['NOQUERY'] = channel_with_contract(

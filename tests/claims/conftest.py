@@ -17,6 +17,7 @@ from ..client import Client
 from ..server import BIN, server_environment
 
 SEED = Path(__file__).with_name('seed.py')
+FLIGHT_SEED = Path(__file__).with_name('flight_seed.py')
 
 
 class ClaimsClient(Client):
@@ -44,6 +45,16 @@ def claims_keys(api_database, api_keys, receiver):
 
 
 @pytest.fixture(scope='session')
+def flight_keys(api_database, api_keys, receiver):
+    "FLYMALL selling 航班延误险, defined by the demo underwriter"
+    seeded = subprocess.run(
+        [sys.executable, FLIGHT_SEED, api_database, receiver.url],
+        env=server_environment(api_database), check=True,
+        capture_output=True, text=True)
+    return json.loads(seeded.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope='session')
 def worker(api_database, claims_keys):
     "trytond-worker running the queue: adjudications and deliveries"
     process = subprocess.Popen([BIN / 'trytond-worker', '-d', api_database],
@@ -59,6 +70,11 @@ def worker(api_database, claims_keys):
 @pytest.fixture
 def claimmall(api_server, claims_keys, worker):
     return ClaimsClient(api_server, claims_keys['CLAIMMALL'])
+
+
+@pytest.fixture
+def flymall(api_server, flight_keys, worker):
+    return ClaimsClient(api_server, flight_keys['FLYMALL'])
 
 
 @pytest.fixture

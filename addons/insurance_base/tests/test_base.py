@@ -7,12 +7,17 @@ from sql import Table
 
 from trytond.modules.insurance_base.locking import skip_locked
 from trytond.modules.insurance_base.money import money, money_text
+from trytond.modules.insurance_base.numbering import Numbering
+from trytond.modules.insurance_base.queue import ADJUDICATION, queue
+from trytond.modules.insurance_base.tables import model_table
 from trytond.modules.insurance_base.timezone import (
     china_date,
     china_midnight,
+    china_today,
     in_china,
     utcnow,
 )
+from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
@@ -79,3 +84,43 @@ def test_skip_locked_skips_the_rows_another_transaction_holds():
                 where=user.id.in_(ids), order_by=[user.id],
                 for_=skip_locked()))
         assert [i for i, in other_cursor] == ids[1:]
+
+
+@with_transaction()
+def test_numbering_dates_and_pads_its_sequence():
+    numbering = Numbering('test_base_numbering_seq', 'T', digits=4)
+    undated = Numbering('test_base_numbering_seq', 'U', digits=3, dated=False)
+    numbering.create(start=lambda: 41)
+    numbering.create(start=1)  # already there: kept as it is
+
+    assert numbering.next() == f'T{china_today():%Y%m%d}0041'
+    assert numbering.next_many(2) == [
+        f'T{china_today():%Y%m%d}0042', f'T{china_today():%Y%m%d}0043']
+    assert undated.next() == 'U044'
+    assert numbering.next_many(0) == []
+
+
+@with_transaction()
+def test_model_table_refuses_what_is_no_stored_field():
+    User = Pool().get('res.user')
+    user = model_table(User)
+
+    assert tuple(user.select(user.login, where=user.id == 1)) == (
+        'SELECT "a"."login" FROM "res_user" AS "a" WHERE "a"."id" = %s',
+        (1,))
+    with pytest.raises(AttributeError, match="no stored field 'logn'"):
+        user.select(user.logn)
+    with pytest.raises(AttributeError, match="no stored field 'groups'"):
+        user.select(user.groups)  # a Many2Many: no column
+
+
+@with_transaction()
+def test_queue_pushes_on_the_named_queue():
+    pool = Pool()
+    Queue, User = pool.get('ir.queue'), pool.get('res.user')
+
+    queue(User, ADJUDICATION).read([1], ['login'])
+
+    task, = Queue.search([])
+    assert task.name == ADJUDICATION
+    assert (task.data['model'], task.data['method']) == ('res.user', 'read')

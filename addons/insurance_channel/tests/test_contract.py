@@ -24,6 +24,22 @@ def plan_codes(record):
 
 
 @with_transaction()
+def test_contract_numbers_go_on_after_the_highest_given():
+    "What a database numbered by ir.sequence before starts its sequence at"
+    Contract = Pool().get('insurance.contract')
+    product_version = create_product_version()
+    first = create_contract(create_channel('A'), product_version)
+    second = create_contract(create_channel('B'), product_version)
+    assert int(second.number[1:]) == int(first.number[1:]) + 1
+    table = Contract.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.update([table.number], ['C000042'],
+            where=table.id == first.id))
+
+    assert Contract._next_free_number() == 43
+
+
+@with_transaction()
 def test_activation_makes_version_one():
     pool = Pool()
     Contract = pool.get('insurance.contract')

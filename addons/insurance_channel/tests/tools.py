@@ -38,13 +38,17 @@ def create_product_version(code='RETURN_SHIPPING', plan_codes=('STANDARD',),
     pool = Pool()
     Product = pool.get('insurance.product')
     Version = pool.get('insurance.product.version')
+    Line = pool.get('insurance.line')
     if product is None:
+        line, = Line.search([('code', '=', 'RETURN_SHIPPING')])
         product, = Product.create([{
-                    'code': code, 'name': code.title(),
-                    'line': 'return_shipping',
+                    'code': code, 'name': code.title(), 'line': line.id,
                     }])
     version, = Version.create([{
                 'product': product.id,
+                'risk_attributes': [('create', [{
+                                'name': 'order_no', 'type': 'char',
+                                'required': True}])],
                 'plans': [('create', [{
                                 'code': plan_code,
                                 'name': plan_code.title(),

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from trytond.modules.insurance_base.queue import ADJUDICATION, CALLBACKS
 from trytond.modules.insurance_base.timezone import china_today
-from trytond.modules.insurance_claim.adjudication import (
-    well_formed_tracking_no,
-)
+from trytond.modules.insurance_product.expression import evaluate
+from trytond.modules.insurance_product.settlement import CLAIM_VARIABLES
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -30,12 +30,20 @@ def adjudicate(*claims):
     return [(c.state, c.rejection_code) for c in Claim.browse(claims)]
 
 
+@with_transaction()
 def test_tracking_number_format():
+    "The rule of the return-shipping line loaded by line.xml"
+    Rule = Pool().get('insurance.line.claim_rule')
+    rule, = Rule.search([('rejection_code', '=', 'INVALID_TRACKING_NO')])
+
+    def well_formed(value):
+        return evaluate(rule.expression, CLAIM_VARIABLES,
+            {'details': {'return_tracking_no': value}})
     for good in ['SF1234567890', 'YT12345678', 'JDVA123456789012345']:
-        assert well_formed_tracking_no(good), good
+        assert well_formed(good), good
     for bad in ['SF123', 'sf1234567890', 'S1234567890', 'ABCDE12345678',
             'SF1234567890123456', 'SF 12345678', '', None, 1234567890]:
-        assert not well_formed_tracking_no(bad), bad
+        assert not well_formed(bad), bad
 
 
 @with_transaction()
@@ -102,10 +110,42 @@ def test_account_security_never_auto_adjudicated():
 def test_filing_enqueues_the_adjudication():
     Queue = Pool().get('ir.queue')
     claim = file_claim(return_shipping_policy())
-    tasks = [q.data for q in Queue.search([])
+    tasks = [q for q in Queue.search([])
         if q.data.get('method') == 'adjudicate']
-    assert (tasks[-1]['model'], list(tasks[-1]['instances'])) == (
+    assert (tasks[-1].data['model'], list(tasks[-1].data['instances'])) == (
         'insurance.claim', [claim.id])
+    assert tasks[-1].name == ADJUDICATION
+
+
+@with_transaction()
+def test_a_backlog_of_callbacks_does_not_delay_adjudication():
+    """Deliveries and adjudications have queues of their own: the worker of
+    the adjudication queue (trytond-worker --name adjudication) takes only
+    adjudications, however many deliveries wait before them"""
+    pool = Pool()
+    Queue = pool.get('ir.queue')
+    CallbackEvent = pool.get('insurance.callback.event')
+    earlier = file_claim(return_shipping_policy('EARLY'))
+    CallbackEvent.announce([(earlier.id, 'submitted')] * 20)
+    claim = file_claim(return_shipping_policy('LATE'))
+    transaction = Transaction()
+
+    def pull_all(name):
+        "The (method, instances) of the tasks the worker of name takes"
+        tasks = []
+        while True:
+            task_id, _ = Queue.pull(
+                transaction.database, transaction.connection, name)
+            if task_id is None:
+                return tasks
+            data = Queue(task_id).data
+            tasks.append((data['method'], list(data['instances'])))
+
+    adjudications = pull_all(ADJUDICATION)
+    assert sorted(adjudications) == sorted(
+        [('adjudicate', [earlier.id]), ('adjudicate', [claim.id])])
+    deliveries = pull_all(CALLBACKS)
+    assert {method for method, _ in deliveries} == {'deliver'}
 
 
 @with_transaction()
@@ -120,10 +160,10 @@ def test_cron_skips_claims_another_job_holds():
         cursor.execute(
             'SELECT id FROM insurance_claim WHERE id = %s FOR UPDATE',
             (held.id,))
-        Claim.adjudicate_return_shipping()
+        Claim.adjudicate_submitted()
     transaction.commit()
     assert [c.state for c in Claim.browse([held, free])] == [
         'submitted', 'paid']
-    Claim.adjudicate_return_shipping()
+    Claim.adjudicate_submitted()
     transaction.commit()
     assert Claim(held.id).state == 'paid'

@@ -28,13 +28,19 @@ def module():
 
 
 class Clock:
+    """Starts a second after its first reading, not its creation: filing a
+    claim on a loaded machine can take longer than a second"""
+
     def __init__(self):
-        self.now = utcnow() + dt.timedelta(seconds=1)
+        self.now = None
 
     def __call__(self):
+        if self.now is None:
+            self.now = utcnow() + dt.timedelta(seconds=1)
         return self.now
 
     def advance(self, delta):
+        self()
         self.now += delta
 
 

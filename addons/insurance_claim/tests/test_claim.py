@@ -44,7 +44,7 @@ def test_filing_numbers_and_logs_the_claim():
     claim = file_claim(policy)
     assert claim.number.startswith('C') and len(claim.number) == 19
     assert claim.channel == policy.channel
-    assert claim.line == 'return_shipping'
+    assert claim.line.code == 'RETURN_SHIPPING'
     assert claim.source == 'api'
     assert claim.state == 'submitted'
     assert history(claim) == [('state', None, 'submitted')]
@@ -66,7 +66,7 @@ def test_handler_takes_approves_pays_and_closes():
     policy = account_security_policy()
     claim = file_claim(policy, None, amount='600.00', source='back_office',
         theft_report="Police report 2026-001")
-    assert claim.theft_report == "Police report 2026-001"
+    assert claim.details['theft_report'] == "Police report 2026-001"
 
     Claim.take([claim])
     assert claim.state == 'under_review'
@@ -194,7 +194,8 @@ def test_staff_rights():
         claim, = Claim.create([{
                     'policy': policy.id,
                     'claimed_amount': D('100.00'),
-                    'theft_report': "Called on behalf of the customer",
+                    'details': {
+                        'theft_report': "Called on behalf of the customer"},
                     }])
         assert claim.source == 'back_office'
         with pytest.raises(AccessError):

@@ -4,7 +4,8 @@ import io
 
 import pytest
 
-from trytond.modules.insurance_policy.issuance import issue
+from trytond.model import ModelSQL, fields
+from trytond.modules.insurance_policy.issuance import issue, quote, store
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -138,7 +139,7 @@ def test_bulk_rows_are_written_as_the_orm_writes_them():
     pool = Pool()
     Policy = pool.get('insurance.policy')
     channel = security_channel()
-    by_orm = issue(channel.id, account_application('ORM'))
+    by_orm = store(quote(channel.id, account_application('ORM'), 'issue'))
     job = new_job(channel, chunk_size=10,
         file=HEADER.encode() + row('BULK', email='').encode())
     run(job)
@@ -151,6 +152,21 @@ def test_bulk_rows_are_written_as_the_orm_writes_them():
         'issued_at', 'bulk'}
     assert by_bulk.number[:9] == by_orm.number[:9]
     assert len(by_bulk.number) == len(by_orm.number)
+
+
+@with_transaction()
+def test_issued_rows_are_written_as_the_orm_writes_them():
+    channel = security_channel()
+    by_orm = store(quote(channel.id, account_application('ORM'), 'issue'))
+    by_issue = issue(channel.id, account_application('ISSUE'), 'key-1')
+
+    orm_row, issue_row = (stored_row(p) for p in [by_orm, by_issue])
+
+    differing = {k for k in orm_row if orm_row[k] != issue_row[k]}
+    assert differing == {'id', 'number', 'external_reference', 'risk',
+        'issued_at', 'idempotency_key'}
+    assert issue_row['number'][:9] == orm_row['number'][:9]
+    assert len(issue_row['number']) == len(orm_row['number'])
 
 
 def stored_row(policy):
@@ -189,3 +205,48 @@ def test_the_back_office_job_runs_as_queued_chunks():
 
     assert tasks == 4
     assert (job.state, job.issued, job.rejected) == ('done', 4, 4)
+
+
+# What Policy.create runs for each record and storage.insert_as_create (bulk
+# issuance, the API's issue) does not
+CREATION_HOOKS = (
+    'create', 'preprocess_values', 'check_modification', 'on_modification',
+    'validate', 'validate_fields', 'pre_validate', '_before_create',
+    '_after_create')
+
+
+def skipped_by_bulk(Model):
+    """The creation hooks and field validations our modules give Model that
+    storage.insert_as_create would not run"""
+    hooks = [f'{klass.__module__}.{klass.__qualname__}.{name}'
+        for klass in Model.__mro__
+        if klass.__module__.startswith('trytond.modules.insurance_')
+        for name in CREATION_HOOKS if name in vars(klass)]
+    domains = [f'{Model.__name__}.{name} (domain)'
+        for name, field in Model._fields.items()
+        if getattr(field, 'domain', None)
+        and not isinstance(field, fields.Function)]
+    return hooks + domains
+
+
+@with_transaction()
+def test_no_policy_creation_hook_is_skipped_by_bulk_issuance():
+    "A new hook must be run by insert_as_create too, then listed here"
+    Policy = Pool().get('insurance.policy')
+
+    assert skipped_by_bulk(Policy) == []
+
+
+def test_a_creation_hook_would_be_seen():
+    class Policy(ModelSQL):
+        __name__ = 'insurance.policy.hooked'
+
+        @classmethod
+        def on_modification(cls, mode, records, field_names=None):
+            super().on_modification(mode, records, field_names)
+    Policy.__module__ = 'trytond.modules.insurance_x.policy'
+    Policy._fields = {}
+
+    assert skipped_by_bulk(Policy) == [
+        'trytond.modules.insurance_x.policy.'
+        'test_a_creation_hook_would_be_seen.<locals>.Policy.on_modification']

@@ -1,6 +1,7 @@
 "Products, versions and their workflow, on the database"
-import unittest
 from decimal import Decimal
+
+import pytest
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.insurance_product import demo
@@ -14,6 +15,12 @@ from trytond.modules.insurance_product.rules import check
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
+
+
+@pytest.fixture(scope='module', autouse=True)
+def module():
+    activate_module('insurance_product')
+
 
 
 def get_version(code):
@@ -59,222 +66,214 @@ def version_content(version):
         }
 
 
-class ProductTestCase(unittest.TestCase):
-    "Test products and versions"
-
-    @classmethod
-    def setUpClass(cls):
-        activate_module('insurance_product')
-
-    @with_transaction()
-    def test_demo_load_is_idempotent(self):
-        Product = Pool().get('insurance.product')
-        demo.load()
-        demo.load()
-        products = Product.search([])
-        self.assertEqual(
-            sorted(p.code for p in products),
-            ['ACCOUNT_SECURITY', 'RETURN_SHIPPING'])
-        for product in products:
-            self.assertEqual(
-                [(v.number, v.state) for v in product.versions],
-                [(1, 'published')])
-        self.assertEqual(
-            [p.code for p in get_version('RETURN_SHIPPING').plans],
-            ['STANDARD', 'PLUS'])
-
-    @with_transaction()
-    def test_demo_plan_quotes_and_checks(self):
-        demo.load()
-        terms = get_plan(get_version('RETURN_SHIPPING'), 'PLUS').get_terms()
-        risk = {
-            'order_no': 'T1', 'order_amount': '129.00',
-            'goods_category': 'shoes', 'return_rate_band': 'C',
-            }
-        # 1.60 x 1.10 (shoes) x 1.00 (100-500) x 1.50 (C) = 2.64
-        self.assertEqual(rate(terms, risk).premium, Decimal('2.64'))
-        self.assertEqual(check(terms, {'risk': risk}), [])
-        self.assertEqual(
-            [f.code for f in check(terms, {'risk': {
-                            **risk, 'order_amount': '0'}})],
-            ['ORDER_AMOUNT_OUT_OF_RANGE'])
-        self.assertEqual(terms.sum_insured, Decimal('20.00'))
-
-    @with_transaction()
-    def test_new_version_copies_everything(self):
-        demo.load()
-        published = get_version('RETURN_SHIPPING')
-        draft = new_draft('RETURN_SHIPPING')
-        self.assertEqual(draft.number, 2)
-        self.assertEqual(version_content(draft), version_content(published))
-        new_tables = set(draft.rating_tables)
-        for plan in draft.plans:
-            self.assertLessEqual(
-                {f.table for f in plan.rating_factors}, new_tables)
-
-    @with_transaction()
-    def test_published_version_is_read_only(self):
-        pool = Pool()
-        Version = pool.get('insurance.product.version')
-        Plan = pool.get('insurance.plan')
-        Rule = pool.get('insurance.plan.rule')
-        Row = pool.get('insurance.rating.table.row')
-        demo.load()
-        version = get_version('RETURN_SHIPPING')
-        plan = get_plan(version, 'STANDARD')
-        for modify in [
-                lambda: Plan.write([plan], {'base_premium': Decimal(2)}),
-                lambda: Rule.delete(list(plan.rules)),
-                lambda: Row.write(
-                    list(version.rating_tables[0].rows),
-                    {'factor': Decimal(9)}),
-                lambda: Plan.create([{
-                            'version': version.id, 'code': 'NEW',
-                            'name': "New", 'term_value': 1,
-                            'base_premium': 1, 'minimum_premium': 0,
-                            'sum_insured': 1}]),
-                lambda: Version.delete([version]),
-                ]:
-            with self.subTest(modify=modify):
-                with self.assertRaises(VersionReadOnlyError):
-                    modify()
-
-    @with_transaction()
-    def test_second_publish_supersedes(self):
-        Version = Pool().get('insurance.product.version')
-        demo.load()
-        first = get_version('ACCOUNT_SECURITY')
-        second = new_draft('ACCOUNT_SECURITY')
-        Version.publish([second])
-        self.assertEqual(
-            [(v.number, v.state) for v in first.product.versions],
-            [(2, 'published'), (1, 'superseded')])
-        self.assertEqual(first.product.current_version, second)
-
-    @with_transaction()
-    def test_withdraw(self):
-        Version = Pool().get('insurance.product.version')
-        demo.load()
-        version = get_version('ACCOUNT_SECURITY')
-        product = version.product
-        Version.withdraw([version])
-        self.assertEqual(version.state, 'withdrawn')
-        self.assertIsNone(product.current_version)
-
-    @with_transaction()
-    def test_withdraw_draft_refused(self):
-        Version = Pool().get('insurance.product.version')
-        demo.load()
-        draft = new_draft('ACCOUNT_SECURITY')
-        with self.assertRaises(VersionStateError):
-            Version.withdraw([draft])
-        self.assertEqual(draft.state, 'draft')
-
-    @with_transaction()
-    def test_publish_without_plan_refused(self):
-        pool = Pool()
-        Product = pool.get('insurance.product')
-        Version = pool.get('insurance.product.version')
-        product, = Product.create([{
-                    'code': 'EMPTY', 'name': "Empty",
-                    'line': 'return_shipping'}])
-        version, = Version.create([{'product': product.id}])
-        with self.assertRaises(VersionStateError):
-            Version.publish([version])
-        self.assertEqual(version.state, 'draft')
-
-    @with_transaction()
-    def test_publish_twice_refused(self):
-        Version = Pool().get('insurance.product.version')
-        demo.load()
-        with self.assertRaises(VersionStateError):
-            Version.publish([get_version('ACCOUNT_SECURITY')])
-
-    @with_transaction()
-    def test_rule_expression_refused_when_saved(self):
-        Rule = Pool().get('insurance.plan.rule')
-        demo.load()
-        draft = new_draft('ACCOUNT_SECURITY')
-        plan = draft.plans[0]
-        for expression in [
-                "__import__('os')", "().__class__", "9**9**9",
-                "'x' * 10**9", "len(risk.account_id) <"]:
-            with self.subTest(expression=expression):
-                with self.assertRaises(RuleExpressionError):
-                    Rule.create([{
-                                'plan': plan.id, 'name': "Evil",
-                                'expression': expression,
-                                'error_code': 'EVIL', 'message': "Evil"}])
-
-    @with_transaction()
-    def test_terms_follow_draft_changes(self):
-        Plan = Pool().get('insurance.plan')
-        demo.load()
-        draft = new_draft('ACCOUNT_SECURITY')
-        plan = get_plan(draft, 'BASIC')
-        self.assertIs(plan.get_terms(), plan.get_terms())
-        Plan.write([plan], {'base_premium': Decimal('4.00')})
-        self.assertEqual(plan.get_terms().base_premium, Decimal('4.00'))
+# Test products and versions
+@with_transaction()
+def test_demo_load_is_idempotent():
+    Product = Pool().get('insurance.product')
+    demo.load()
+    demo.load()
+    products = Product.search([])
+    assert sorted(p.code for p in products) == [
+        'ACCOUNT_SECURITY', 'RETURN_SHIPPING']
+    for product in products:
+        assert [(v.number, v.state) for v in product.versions] == [
+            (1, 'published')]
+    assert [p.code for p in get_version('RETURN_SHIPPING').plans] == [
+        'STANDARD', 'PLUS']
 
 
-class ProductAccessTestCase(unittest.TestCase):
-    "Test who may edit products"
+@with_transaction()
+def test_demo_plan_quotes_and_checks():
+    demo.load()
+    terms = get_plan(get_version('RETURN_SHIPPING'), 'PLUS').get_terms()
+    risk = {
+        'order_no': 'T1', 'order_amount': '129.00',
+        'goods_category': 'shoes', 'return_rate_band': 'C',
+        }
+    # 1.60 x 1.10 (shoes) x 1.00 (100-500) x 1.50 (C) = 2.64
+    assert rate(terms, risk).premium == Decimal('2.64')
+    assert check(terms, {'risk': risk}) == []
+    refused = check(terms, {'risk': {**risk, 'order_amount': '0'}})
+    assert [f.code for f in refused] == ['ORDER_AMOUNT_OUT_OF_RANGE']
+    assert terms.sum_insured == Decimal('20.00')
 
-    @classmethod
-    def setUpClass(cls):
-        activate_module('insurance_product')
 
-    def create_user(self, login, group):
-        pool = Pool()
-        User = pool.get('res.user')
-        ModelData = pool.get('ir.model.data')
-        user, = User.create([{
-                    'login': login, 'name': login,
-                    'groups': [('add', [ModelData.get_id(
-                                    'insurance_product', group)])],
-                    }])
-        return user
+@with_transaction()
+def test_new_version_copies_everything():
+    demo.load()
+    published = get_version('RETURN_SHIPPING')
+    draft = new_draft('RETURN_SHIPPING')
+    assert draft.number == 2
+    assert version_content(draft) == version_content(published)
+    new_tables = set(draft.rating_tables)
+    for plan in draft.plans:
+        assert {f.table for f in plan.rating_factors} <= new_tables
 
-    def write_as(self, user, records, values):
-        with Transaction().set_user(user.id), check_access():
-            Model = Pool().get(records[0].__name__)
-            Model.write(Model.browse(records), values)
 
-    def read_as(self, user, records):
-        with Transaction().set_user(user.id), check_access():
-            Model = Pool().get(records[0].__name__)
-            return [r.name for r in Model.browse(records)]
+@with_transaction()
+def test_published_version_is_read_only():
+    pool = Pool()
+    Version = pool.get('insurance.product.version')
+    Plan = pool.get('insurance.plan')
+    Rule = pool.get('insurance.plan.rule')
+    Row = pool.get('insurance.rating.table.row')
+    demo.load()
+    version = get_version('RETURN_SHIPPING')
+    plan = get_plan(version, 'STANDARD')
+    for modify in [
+            lambda: Plan.write([plan], {'base_premium': Decimal(2)}),
+            lambda: Rule.delete(list(plan.rules)),
+            lambda: Row.write(
+                list(version.rating_tables[0].rows),
+                {'factor': Decimal(9)}),
+            lambda: Plan.create([{
+                        'version': version.id, 'code': 'NEW',
+                        'name': "New", 'term_value': 1,
+                        'base_premium': 1, 'minimum_premium': 0,
+                        'sum_insured': 1}]),
+            lambda: Version.delete([version]),
+            ]:
+        with pytest.raises(VersionReadOnlyError):
+            modify()
 
-    @with_transaction()
-    def test_underwriter_writes(self):
-        Version = Pool().get('insurance.product.version')
-        demo.load()
-        underwriter = self.create_user('uw', 'group_underwriter')
-        version = get_version('ACCOUNT_SECURITY')
-        self.write_as(underwriter, [version.product], {'name': "改名"})
-        with Transaction().set_user(underwriter.id), check_access():
-            Version.new_version(Version.browse([version.id]))
-            draft, = Version.search([('state', '=', 'draft')])
-            Version.publish([draft])
 
-    @with_transaction()
-    def test_business_staff_cannot_write(self):
-        demo.load()
-        business = self.create_user('biz', 'group_business')
-        version = get_version('ACCOUNT_SECURITY')
-        for records in [[version.product], list(version.plans)]:
-            with self.subTest(model=records[0].__name__):
-                with self.assertRaises(AccessError):
-                    self.write_as(business, records, {'name': "改名"})
+@with_transaction()
+def test_second_publish_supersedes():
+    Version = Pool().get('insurance.product.version')
+    demo.load()
+    first = get_version('ACCOUNT_SECURITY')
+    second = new_draft('ACCOUNT_SECURITY')
+    Version.publish([second])
+    assert [(v.number, v.state) for v in first.product.versions] == [
+        (2, 'published'), (1, 'superseded')]
+    assert first.product.current_version == second
 
-    @with_transaction()
-    def test_customer_service_reads(self):
-        demo.load()
-        service = self.create_user('cs', 'group_customer_service')
-        version = get_version('RETURN_SHIPPING')
-        self.assertEqual(
-            self.read_as(service, [version.product]), ["退货运费险"])
-        self.assertEqual(
-            self.read_as(service, list(version.plans)), ["标准款", "升级款"])
-        with self.assertRaises(AccessError):
-            self.write_as(service, list(version.plans), {'name': "改名"})
+
+@with_transaction()
+def test_withdraw():
+    Version = Pool().get('insurance.product.version')
+    demo.load()
+    version = get_version('ACCOUNT_SECURITY')
+    product = version.product
+    Version.withdraw([version])
+    assert version.state == 'withdrawn'
+    assert product.current_version is None
+
+
+@with_transaction()
+def test_withdraw_draft_refused():
+    Version = Pool().get('insurance.product.version')
+    demo.load()
+    draft = new_draft('ACCOUNT_SECURITY')
+    with pytest.raises(VersionStateError):
+        Version.withdraw([draft])
+    assert draft.state == 'draft'
+
+
+@with_transaction()
+def test_publish_without_plan_refused():
+    pool = Pool()
+    Product = pool.get('insurance.product')
+    Version = pool.get('insurance.product.version')
+    Line = pool.get('insurance.line')
+    line, = Line.search([('code', '=', 'RETURN_SHIPPING')])
+    product, = Product.create([{
+                'code': 'EMPTY', 'name': "Empty", 'line': line.id}])
+    version, = Version.create([{'product': product.id}])
+    with pytest.raises(VersionStateError):
+        Version.publish([version])
+    assert version.state == 'draft'
+
+
+@with_transaction()
+def test_publish_twice_refused():
+    Version = Pool().get('insurance.product.version')
+    demo.load()
+    with pytest.raises(VersionStateError):
+        Version.publish([get_version('ACCOUNT_SECURITY')])
+
+
+@with_transaction()
+def test_rule_expression_refused_when_saved():
+    Rule = Pool().get('insurance.plan.rule')
+    demo.load()
+    draft = new_draft('ACCOUNT_SECURITY')
+    plan = draft.plans[0]
+    for expression in [
+            "__import__('os')", "().__class__", "9**9**9",
+            "'x' * 10**9", "len(risk.account_id) <"]:
+        with pytest.raises(RuleExpressionError):
+            Rule.create([{
+                        'plan': plan.id, 'name': "Evil",
+                        'expression': expression,
+                        'error_code': 'EVIL', 'message': "Evil"}])
+
+
+@with_transaction()
+def test_terms_follow_draft_changes():
+    Plan = Pool().get('insurance.plan')
+    demo.load()
+    draft = new_draft('ACCOUNT_SECURITY')
+    plan = get_plan(draft, 'BASIC')
+    assert plan.get_terms() is plan.get_terms()
+    Plan.write([plan], {'base_premium': Decimal('4.00')})
+    assert plan.get_terms().base_premium == Decimal('4.00')
+
+
+# Test who may edit products
+def create_user(login, group):
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    user, = User.create([{
+                'login': login, 'name': login,
+                'groups': [('add', [ModelData.get_id(
+                                'insurance_product', group)])],
+                }])
+    return user
+
+
+def write_as(user, records, values):
+    with Transaction().set_user(user.id), check_access():
+        Model = Pool().get(records[0].__name__)
+        Model.write(Model.browse(records), values)
+
+
+def read_as(user, records):
+    with Transaction().set_user(user.id), check_access():
+        Model = Pool().get(records[0].__name__)
+        return [r.name for r in Model.browse(records)]
+
+
+@with_transaction()
+def test_underwriter_writes():
+    Version = Pool().get('insurance.product.version')
+    demo.load()
+    underwriter = create_user('uw', 'group_underwriter')
+    version = get_version('ACCOUNT_SECURITY')
+    write_as(underwriter, [version.product], {'name': "改名"})
+    with Transaction().set_user(underwriter.id), check_access():
+        Version.new_version(Version.browse([version.id]))
+        draft, = Version.search([('state', '=', 'draft')])
+        Version.publish([draft])
+
+
+@with_transaction()
+def test_business_staff_cannot_write():
+    demo.load()
+    business = create_user('biz', 'group_business')
+    version = get_version('ACCOUNT_SECURITY')
+    for records in [[version.product], list(version.plans)]:
+        with pytest.raises(AccessError):
+            write_as(business, records, {'name': "改名"})
+
+
+@with_transaction()
+def test_customer_service_reads():
+    demo.load()
+    service = create_user('cs', 'group_customer_service')
+    version = get_version('RETURN_SHIPPING')
+    assert read_as(service, [version.product]) == ["退货运费险"]
+    assert read_as(service, list(version.plans)) == ["标准款", "升级款"]
+    with pytest.raises(AccessError):
+        write_as(service, list(version.plans), {'name': "改名"})

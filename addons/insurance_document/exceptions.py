@@ -1,0 +1,9 @@
+from trytond.exceptions import UserError
+
+
+class DocumentError(UserError):
+    pass
+
+
+class EmailAddressError(UserError):
+    pass

@@ -1,0 +1,1 @@
+from .smtp import mail_server  # noqa: F401

@@ -1,0 +1,1 @@
+from trytond.modules.insurance_document.tests.smtp import mail_server  # noqa: F401
