@@ -114,6 +114,10 @@ def prepare_raw_table(database):
         db.execute(f'DROP TABLE IF EXISTS {RAW_TABLE}')
         db.execute(f'CREATE TABLE {RAW_TABLE} '
             '(LIKE insurance_policy INCLUDING ALL)')
+        db.execute(f'ALTER TABLE {RAW_TABLE} ALTER COLUMN id '
+            'RESTART WITH 1000000')
+        db.execute(f'DROP SEQUENCE IF EXISTS {RAW_TABLE}_seq')
+        db.execute(f'CREATE SEQUENCE {RAW_TABLE}_seq')
         db.execute(f'INSERT INTO {RAW_TABLE} SELECT * FROM insurance_policy '
             'ORDER BY id DESC LIMIT 1')
         template, = db.execute(f'SELECT id FROM {RAW_TABLE}').fetchone()
@@ -122,8 +126,8 @@ def prepare_raw_table(database):
                 "WHERE table_name = 'insurance_policy' AND column_name "
                 "NOT IN ('id') ORDER BY ordinal_position")]
     unique = {
-        'number': "'R' || :n || '-' || nextval('insurance_policy_id_seq')",
-        'external_reference': "'R' || nextval('insurance_policy_id_seq')",
+        'number': f"'R' || :n || '-' || nextval('{RAW_TABLE}_seq')",
+        'external_reference': f"'R' || nextval('{RAW_TABLE}_seq')",
         'idempotency_key': 'NULL', 'renewed_from': 'NULL', 'bulk': 'NULL',
         }
     values = [unique.get(c, f'"{c}"') for c in columns]
@@ -137,9 +141,12 @@ def raw_inserts(database, script, connections, duration, folder):
     path = Path(folder) / 'raw.sql'
     path.write_text(script)
     env = dict(os.environ, PGHOST='127.0.0.1', PGUSER='postgres')
-    output = subprocess.run([PGBENCH, '-n', '-c', str(connections),
+    run = subprocess.run([PGBENCH, '-n', '-c', str(connections),
             '-j', '2', '-T', str(duration), '-f', str(path), database],
-        env=env, capture_output=True, text=True, check=True).stdout
+        env=env, capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(run.stdout + run.stderr)
+    output = run.stdout
     rate = float(re.search(r'tps = ([\d.]+)', output).group(1))
     latency = float(re.search(r'latency average = ([\d.]+)', output).group(1))
     return {'rate': rate, 'p50': latency, 'p99': None, 'errors': 0}

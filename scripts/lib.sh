@@ -79,6 +79,12 @@ ensure_nginx() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install_no_start nginx
 }
 
+# initdb and pg_basebackup: the replica test makes clusters of its own
+ensure_postgresql_binaries() {
+    compgen -G '/usr/lib/postgresql/*/bin/pg_basebackup' >/dev/null \
+        || apt_install_no_start postgresql
+}
+
 ensure_pgbouncer() {
     command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install_no_start pgbouncer
 }

@@ -74,6 +74,8 @@ run_services() {
     runtime_folders "$RUNTIME_DIR/nginx"
     GUNICORN_BIND=unix:$sockets/gunicorn.sock \
         setsid gunicorn -c "$ROOT/config/gunicorn.conf.py" trytond.application:app & pids+=($!)
+    # nginx would log each health poll refused before the socket exists
+    for _ in $(seq 240); do [ -S "$sockets/gunicorn.sock" ] && break; sleep 0.25; done
     setsid python "$ROOT/scripts/proxy.py" --dir "$RUNTIME_DIR/nginx/$DATABASE" \
         --listen "${INSURANCE_BIND:-127.0.0.1:8000}" --upstream "unix:$sockets/gunicorn.sock" & pids+=($!)
     # One trytond-worker per named queue (addons/insurance_base/queue.py), so

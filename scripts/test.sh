@@ -10,6 +10,7 @@ ensure_sao
 ensure_swagger_ui
 ensure_nginx
 ensure_pgbouncer
+ensure_postgresql_binaries
 command -v chromium >/dev/null || apt_install chromium
 # The e-policy tests read the PDF's text and decode its QR code.
 command -v pdftotext >/dev/null || apt_install poppler-utils

@@ -18,6 +18,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from . import replica
 from . import statement_sql as sql
 from .exceptions import StatementError, StatementValidationError
 from .period import china_days, is_period, month_bounds
@@ -270,9 +271,15 @@ class Statement(WorkflowGuard, Workflow, ModelSQL, ModelView):
         cursor.execute(sql.analyze_lines())
 
     def _take_in(self, kind, start, end):
+        records = None
+        replica_connection = replica.caught_up_replica()
+        if replica_connection:
+            # the heavy read on the replica, the lines written here
+            records = replica.copied_source(replica_connection,
+                sql.source(kind, self.channel.id, start, end))
         cursor = Transaction().connection.cursor()
         cursor.execute(*sql.take_in(self.id, kind, self.channel.id,
-                start, end))
+                start, end, records=records))
 
     def _totals(self):
         cursor = Transaction().connection.cursor()

@@ -59,12 +59,13 @@ def source(kind, channel_id, start, end):
         where=channel & (stamp >= start) & (stamp < end))
 
 
-def take_in(statement_id, kind, channel_id, start, end):
+def take_in(statement_id, kind, channel_id, start, end, records=None):
     """Insert the lines of the records of kind that no confirmed statement
-    holds"""
+    holds; records: the source already read (on a replica), else read"""
     line, held, statement = tables('insurance.statement.line',
         'insurance.statement.line', 'insurance.statement')
-    records = source(kind, channel_id, start, end)
+    if records is None:
+        records = source(kind, channel_id, start, end)
     kind_text = Cast(Literal(kind), 'VARCHAR')
     confirmed = held.join(statement,
         condition=statement.id == held.statement).select(Literal(1),
