@@ -73,11 +73,11 @@ def resolve(host, port):
 
 def parse(url):
     "Return (scheme, host, port) of url; raise ForbiddenTarget if unusable"
-    parts = urlsplit(url or '')
     try:
+        parts = urlsplit(url or '')
         port = parts.port or DEFAULT_PORTS.get(parts.scheme)
-    except ValueError:
-        port = None
+    except ValueError:  # an unclosed [IPv6 bracket, a port out of range
+        raise ForbiddenTarget('malformed') from None
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname or not port:
         raise ForbiddenTarget('malformed')
     return parts.scheme, parts.hostname, port
@@ -89,7 +89,10 @@ def checked_addresses(url, resolver=resolve):
     Raise ForbiddenTarget if any is not, or socket.gaierror if the host does
     not resolve."""
     scheme, host, port = parse(url)
-    addresses = resolver(host, port)
+    try:
+        addresses = resolver(host, port)
+    except UnicodeError:  # a label of the name empty or over 63 characters
+        raise ForbiddenTarget('malformed') from None
     allowed = allowed_networks()
     for address in addresses:
         check_address(address, scheme, allowed)

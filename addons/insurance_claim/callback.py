@@ -12,6 +12,7 @@ Delivery guarantees:
   is left for the next run.
 """
 import json
+import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from sql import Literal
 from sql.aggregate import Max
 from sql.operators import Exists
 
-from trytond import backend
+from trytond import backend, config
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.insurance_base.guard import WorkflowGuard
 from trytond.modules.insurance_base.locking import skip_locked
@@ -34,6 +35,8 @@ from trytond.transaction import Transaction
 
 from .claim import rejection_reason
 from .delivery import Callback, post, retry_delay, window_spent
+
+logger = logging.getLogger(__name__)
 
 EVENT_TYPE = 'claim.status_changed'
 # What the payload tells of a claim
@@ -316,12 +319,24 @@ class CallbackEvent(WorkflowGuard, ModelSQL, ModelView):
 
 
 def in_transaction(database, function, *args):
-    """Run function in a short transaction of its own, committed at once;
-    None when it met a concurrent transaction (the next run retries)"""
-    try:
-        with Transaction().start(database, 0) as transaction:
-            result = function(*args)
-            transaction.commit()
-            return result
-    except backend.DatabaseOperationalError:
-        return None
+    """Run function in a short transaction of its own, committed at once
+
+    A database error (a conflict, a connection refused or lost) is retried
+    as trytond retries a request ([database] retry times): giving up on the
+    first one would leave a due event to the next run, and end this run when
+    it was the only event of its round. None when it kept failing, or when
+    function found nothing to do."""
+    retry = config.getint('database', 'retry')
+    for count in range(retry + 1):
+        if count:
+            time.sleep(0.02 * count)
+        try:
+            with Transaction().start(database, 0) as transaction:
+                result = function(*args)
+                transaction.commit()
+                return result
+        except backend.DatabaseOperationalError:
+            if count == retry:
+                logger.warning("%s%s failed %d times", function.__name__,
+                    args[:1], retry + 1, exc_info=True)
+    return None

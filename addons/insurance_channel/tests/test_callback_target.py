@@ -28,6 +28,10 @@ REFUSED = [
     'http://203.0.113.7/callbacks',  # public needs https (TEST-NET here)
     'http://partner.example/callbacks',
     'ftp://partner.example/', 'partner.example/hook', 'https://',
+    # malformed beyond what urlsplit or the resolver accept (no exception
+    # of theirs escapes, on save nor at delivery)
+    'https://[::1/callbacks', 'https://' + 'a' * 64 + '.example/hook',
+    'https://partner..example/hook',
     ]
 
 
