@@ -128,6 +128,9 @@ def issued(channel_id, application, idempotency_key=None):
     if inserted is None:
         raise refusal('DUPLICATE_POLICY', 'msg_policy_duplicate')
     policy_id, number = inserted
+    # As ModelSQL.create does: the policy is the transaction's own, so
+    # ModelSQL.lock needs no restart for it (a restart would issue another)
+    Transaction().create_records[Policy.__name__].append(policy_id)
     return Issued(Policy(policy_id), number, values, quotation)
 
 
