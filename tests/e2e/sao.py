@@ -9,6 +9,7 @@ that provokes an error on purpose says so with `expect_problem()`.
 """
 import json
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +24,13 @@ ADMIN_PASSWORD = 'admin2026'
 WATCH_REQUESTS = """
 (() => {
     const state = window.__saoRequests = {
-        pending: 0, lastEnd: 0, broken: false};
+        pending: 0, lastEnd: 0, lastInput: 0, broken: false};
+    // sao sends what a click or a key asks for after a few promise hops:
+    // not idle until they have had the time to start their requests
+    const input = () => { state.lastInput = performance.now(); };
+    for (const type of ['click', 'dblclick', 'keydown', 'change']) {
+        window.addEventListener(type, input, true);
+    }
     const broken = () => { state.broken = true; };
     window.addEventListener('error', broken);
     window.addEventListener('unhandledrejection', broken);
@@ -64,8 +71,8 @@ WATCH_REQUESTS = """
 """
 
 # True once no request has been in flight for 100 ms (sao draws an answer
-# within a few frames), or as soon as a script failed: waiting longer would
-# not help.
+# within a few frames) nor input been given for 150 ms, or as soon as a
+# script failed: waiting longer would not help.
 IDLE = """
 () => {
     const state = window.__saoRequests;
@@ -73,6 +80,7 @@ IDLE = """
     if (state.broken) return true;
     if (state.pending > 0) return false;
     if (performance.now() - state.lastEnd < 100) return false;
+    if (performance.now() - state.lastInput < 150) return false;
     return document.readyState === 'complete';
 }
 """
@@ -257,8 +265,12 @@ class Screens:
         field.fill(text)
         field.press('Tab')
         self.office.wait_idle()
-        self.pick_searched(text)
-        assert text in field.input_value(), field.input_value()
+        # the search dialog may still be fading in
+        deadline = time.monotonic() + 15
+        while text not in field.input_value():
+            assert time.monotonic() < deadline, field.input_value()
+            self.pick_searched(text)
+            self.page.wait_for_timeout(100)
 
     def one2many(self, scope, string):
         return scope.locator('.form-one2many').filter(has=self.page.locator(
@@ -283,15 +295,22 @@ class Screens:
                 field.fill(value)
                 field.press('Tab')
                 self.office.wait_idle()
-                self.pick_searched(value)
+                many2one = cell.locator('.editabletree-many2one').count()
+                self.pick_searched(value, wait=2 if many2one else 0)
             self.office.wait_idle()
         return row
 
-    def pick_searched(self, text):
-        "Choose the record matching text when sao asks in a search dialog"
-        search = self.page.locator('.modal.in', has_text="搜索")
-        if search.count():
-            search.last.locator('.treeview tbody tr', has_text=text
+    def pick_searched(self, text, wait=0):
+        """Choose the record matching text when sao asks in a search dialog
+        (within wait seconds: an editable list may ask a moment later)"""
+        search = self.page.locator('.modal').filter(has=self.page.locator(
+                '.modal-header', has_text="搜索"))
+        deadline = time.monotonic() + wait
+        while not search.count() and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+        if search.count():  # perhaps still fading in
+            search = search.and_(self.page.locator('.modal.in')).last
+            search.locator('.treeview tbody tr', has_text=text
                 ).first.dblclick()
             self.office.wait_idle()
 
