@@ -63,16 +63,24 @@ WATCH_REQUESTS = """
 })();
 """
 
-# True once no request has been in flight for 100 ms (sao draws an answer
-# within a few frames), or as soon as a script failed: waiting longer would
-# not help.
+MARK_WAIT_START = """
+() => {
+    const state = window.__saoRequests;
+    if (state) state.waitStart = performance.now();
+}
+"""
+
+# True once no request has been in flight for 150 ms since the wait began
+# (sao draws an answer within a few frames), or as soon as a script failed:
+# waiting longer would not help.
 IDLE = """
 () => {
     const state = window.__saoRequests;
     if (!state) return false;
     if (state.broken) return true;
     if (state.pending > 0) return false;
-    if (performance.now() - state.lastEnd < 100) return false;
+    const quietSince = Math.max(state.lastEnd, state.waitStart || 0);
+    if (performance.now() - quietSince < 150) return false;
     return document.readyState === 'complete';
 }
 """
@@ -148,6 +156,8 @@ class BackOffice:
     def wait_idle(self, timeout=15000):
         """Wait until sao has no request in flight and has drawn the answers;
         fail at once on a problem the test does not expect"""
+        # Quiet from now on: a click's request may not have left yet
+        self.page.evaluate(MARK_WAIT_START)
         self.page.wait_for_function(IDLE, timeout=timeout, polling=50)
         self.assert_no_problem()
 
