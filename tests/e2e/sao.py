@@ -63,20 +63,24 @@ WATCH_REQUESTS = """
 })();
 """
 
-# True once no request has been in flight for 100 ms, counted from the
-# later of the last answer and `since` (when the wait began: sao sends the
-# request of a click through a chain of promises, some milliseconds after
-# the click), or as soon as a script failed: waiting longer would not help.
-# sao draws an answer within a few frames.
+MARK_WAIT_START = """
+() => {
+    const state = window.__saoRequests;
+    if (state) state.waitStart = performance.now();
+}
+"""
+
+# True once no request has been in flight for 150 ms since the wait began
+# (sao draws an answer within a few frames), or as soon as a script failed:
+# waiting longer would not help.
 IDLE = """
-(since) => {
+() => {
     const state = window.__saoRequests;
     if (!state) return false;
     if (state.broken) return true;
     if (state.pending > 0) return false;
-    if (performance.now() - Math.max(state.lastEnd, since) < 100) {
-        return false;
-    }
+    const quietSince = Math.max(state.lastEnd, state.waitStart || 0);
+    if (performance.now() - quietSince < 150) return false;
     return document.readyState === 'complete';
 }
 """
@@ -152,9 +156,9 @@ class BackOffice:
     def wait_idle(self, timeout=15000):
         """Wait until sao has no request in flight and has drawn the answers;
         fail at once on a problem the test does not expect"""
-        since = self.page.evaluate('() => performance.now()')
-        self.page.wait_for_function(
-            IDLE, arg=since, timeout=timeout, polling=50)
+        # Quiet from now on: a click's request may not have left yet
+        self.page.evaluate(MARK_WAIT_START)
+        self.page.wait_for_function(IDLE, timeout=timeout, polling=50)
         self.assert_no_problem()
 
     # --- opening screens --------------------------------------------------
