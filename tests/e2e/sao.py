@@ -362,6 +362,15 @@ class Screens:
         tab.locator('button[title="保存"]').first.click()
         self.office.wait_idle()
 
+    def refusal(self):
+        "The message of the warning sao shows for a refusal, once closed"
+        dialog = self.page.locator('.modal.in.warning-dialog').last
+        dialog.wait_for()
+        message = dialog.locator('.modal-body').inner_text()
+        dialog.get_by_role('button', name="确定").click()
+        self.office.wait_idle()
+        return message
+
     def button(self, scope, name):
         scope.get_by_role('button', name=name).first.click()
         self.office.wait_idle()
