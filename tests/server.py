@@ -129,12 +129,19 @@ def stop(process):
 @contextmanager
 def running_server(database, workers=2, **extra_env):
     "Yield the base URL of a gunicorn serving database"
+    with serving(database, workers, **extra_env) as (_, base_url):
+        yield base_url
+
+
+@contextmanager
+def serving(database, workers=2, **extra_env):
+    "Yield gunicorn's master process and the base URL it serves database at"
     port = free_port()
     with running_gunicorn(database, f'127.0.0.1:{port}', workers,
-            **extra_env):
+            **extra_env) as master:
         base_url = f'http://127.0.0.1:{port}'
         wait_until_answering(base_url + '/api/v1/health')
-        yield base_url
+        yield master, base_url
 
 
 @contextmanager
