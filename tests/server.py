@@ -8,6 +8,7 @@ import grp
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -157,6 +158,20 @@ def running_gunicorn(database, bind, workers=2, **extra_env):
         yield process
     finally:
         stop(process)
+
+
+@contextmanager
+def running_worker(database, **extra_env):
+    "Run trytond-worker on every queue of database, as scripts/run.sh does"
+    process = subprocess.Popen([BIN / 'trytond-worker', '-d', database],
+        env=server_environment(database, **extra_env),
+        start_new_session=True)
+    try:
+        yield process
+    finally:
+        # trytond-worker runs its tasks in child processes: end them all.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
 
 
 def runtime_folder(kind):

@@ -63,16 +63,24 @@ WATCH_REQUESTS = """
 })();
 """
 
-# True once no request has been in flight for 100 ms (sao draws an answer
-# within a few frames), or as soon as a script failed: waiting longer would
-# not help.
+MARK_WAIT_START = """
+() => {
+    const state = window.__saoRequests;
+    if (state) state.waitStart = performance.now();
+}
+"""
+
+# True once no request has been in flight for 150 ms since the wait began
+# (sao draws an answer within a few frames), or as soon as a script failed:
+# waiting longer would not help.
 IDLE = """
 () => {
     const state = window.__saoRequests;
     if (!state) return false;
     if (state.broken) return true;
     if (state.pending > 0) return false;
-    if (performance.now() - state.lastEnd < 100) return false;
+    const quietSince = Math.max(state.lastEnd, state.waitStart || 0);
+    if (performance.now() - quietSince < 150) return false;
     return document.readyState === 'complete';
 }
 """
@@ -148,6 +156,8 @@ class BackOffice:
     def wait_idle(self, timeout=15000):
         """Wait until sao has no request in flight and has drawn the answers;
         fail at once on a problem the test does not expect"""
+        # Quiet from now on: a click's request may not have left yet
+        self.page.evaluate(MARK_WAIT_START)
         self.page.wait_for_function(IDLE, timeout=timeout, polling=50)
         self.assert_no_problem()
 
@@ -202,6 +212,18 @@ class BackOffice:
             "([method, params]) => Sao.rpc({method: method, params: params},"
             " Sao.Session.current_session)",
             [method, list(params) + [{}]])
+
+    def download(self, button):
+        """Click button (a binary field's 另存为..., a report) and return the
+        (name, bytes) of the file the browser saves"""
+        with self.page.expect_download() as started:
+            button.click()
+        download = started.value
+        # sao's 下载 dialog closes itself once the browser took the file
+        self.page.locator('.modal', has_text=download.suggested_filename
+            ).wait_for(state='detached')
+        self.wait_idle()
+        return download.suggested_filename, Path(download.path()).read_bytes()
 
     def screenshot(self, name=None):
         "Save the page under var/screenshots/ (name defaults to the test's)"
@@ -330,6 +352,15 @@ class Screens:
 
     def button(self, scope, name):
         scope.get_by_role('button', name=name).first.click()
+        self.office.wait_idle()
+
+    def confirm(self, question, answer="确定"):
+        """Answer sao's question before a button runs (its confirm
+        attribute), once it is asked, and wait for what follows"""
+        dialog = self.page.locator('.confirmation-dialog.in')
+        dialog.get_by_text(question).wait_for()
+        dialog.get_by_role('button', name=answer, exact=True).click()
+        dialog.wait_for(state='hidden')
         self.office.wait_idle()
 
 
