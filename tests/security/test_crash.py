@@ -4,9 +4,9 @@ No policy is issued twice, none is lost, and the partner gets no 5xx for a
 backend that went away.
 
 Each test runs its own gunicorn (production configuration, 4 workers) on the
-demo database, with an application name of its own so that only its
-PostgreSQL backends are terminated, and checks that the crashes did hit
-requests in flight."""
+API tests' database (whose channels have no rate limit), with an application
+name of its own so that only its PostgreSQL backends are terminated, and
+checks that the crashes did hit requests in flight."""
 import os
 import random
 import signal
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psycopg
 
-from ..client import DEMO_KEYS, Client
+from ..client import Client
 from ..server import database_uri, serving
 from .partners import Partners
 
@@ -112,17 +112,18 @@ def check_nothing_issued_twice(database, before, partners):
     return len(rows)
 
 
-def test_killed_gunicorn_workers_issue_no_policy_twice(demo_database):
-    before = last_policy_id(demo_database)
-    with serving(demo_database, WORKERS) as (master, base_url):
-        partners = Partners(Client(base_url, DEMO_KEYS[CHANNEL]))
+def test_killed_gunicorn_workers_issue_no_policy_twice(
+        api_database, api_keys):
+    before = last_policy_id(api_database)
+    with serving(api_database, WORKERS) as (master, base_url):
+        partners = Partners(Client(base_url, api_keys[CHANNEL]))
         killer = Killer(master)
         with partners:
             killer.start()
             time.sleep(LOAD_SECONDS)
             killer.stop()
         alive = len(worker_pids(master))
-        issued = check_nothing_issued_twice(demo_database, before, partners)
+        issued = check_nothing_issued_twice(api_database, before, partners)
 
     lost = sum(i.lost_connections for i in partners.issuances)
     server_errors = sum(len(i.server_errors) for i in partners.issuances)
@@ -171,19 +172,19 @@ class Terminator(threading.Thread):
         self.join()
 
 
-def test_terminated_backends_reach_no_partner(demo_database):
+def test_terminated_backends_reach_no_partner(api_database, api_keys):
     application_name = f'crash-{uuid.uuid4().hex[:8]}'
-    before = last_policy_id(demo_database)
-    with serving(demo_database, WORKERS,
+    before = last_policy_id(api_database)
+    with serving(api_database, WORKERS,
             TRYTOND_APPNAME=application_name) as (_, base_url):
-        partners = Partners(Client(base_url, DEMO_KEYS[CHANNEL]),
+        partners = Partners(Client(base_url, api_keys[CHANNEL]),
             retry_server_errors=False, read_back=True)
-        terminator = Terminator(demo_database, application_name)
+        terminator = Terminator(api_database, application_name)
         with partners:
             terminator.start()
             time.sleep(LOAD_SECONDS)
             terminator.stop()
-        issued = check_nothing_issued_twice(demo_database, before, partners)
+        issued = check_nothing_issued_twice(api_database, before, partners)
 
     server_errors = Counter(status for i in partners.issuances
         for status in i.server_errors)
