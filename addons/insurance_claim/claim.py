@@ -71,6 +71,15 @@ def rejection_reason(state, code, text):
     return {'code': code, 'message': text or ''}
 
 
+def check_claimable(policy, incident_date, details):
+    "Refuse a claim the policy does not cover or whose details are wrong"
+    if not policy_covers(policy, incident_date):
+        raise ClaimError('NOT_COVERED', gettext(
+                'insurance_claim.msg_claim_not_covered',
+                policy=policy.number, date=incident_date))
+    check_details(policy.product.line, details)
+
+
 def merged_details(details, patch):
     "details updated by patch; a key patched to None is removed"
     merged = dict(details or {})
@@ -366,9 +375,23 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
                 claim.check_not_final()
 
     @classmethod
+    def validate_fields(cls, claims, field_names):
+        "An approved amount is refused above what remains of the policy's"
+        super().validate_fields(claims, field_names)
+        if 'approved_amount' in field_names:
+            for claim in claims:
+                if claim.approved_amount is not None:
+                    claim.check_amount(claim.approved_amount)
+
+    @classmethod
     def create(cls, vlist):
         ClaimLog = Pool().get('insurance.claim.log')
         claims = super().create(vlist)
+        if Transaction().check_access:
+            # filed in the back office: checked as the partner API checks
+            for claim in claims:
+                check_claimable(
+                    claim.policy, claim.incident_date, claim.details)
         ClaimLog.record([Change(c.id, 'state', None, c.state)
                 for c in claims])
         return claims
@@ -409,11 +432,7 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
     def file(cls, policy, incident_date, claimed_amount, details,
             source='api'):
         "File a claim on policy; refused when the policy does not cover"
-        if not policy_covers(policy, incident_date):
-            raise ClaimError('NOT_COVERED', gettext(
-                    'insurance_claim.msg_claim_not_covered',
-                    policy=policy.number, date=incident_date))
-        check_details(policy.product.line, details)
+        check_claimable(policy, incident_date, details)
         claim, = cls.create([{
                     'policy': policy.id,
                     'incident_date': incident_date,
@@ -516,7 +535,8 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
         if amount > remaining:
             raise ClaimValidationError(gettext(
                     'insurance_claim.msg_claim_amount_exceeds_remaining',
-                    claim=self.number, amount=amount, remaining=remaining))
+                    claim=self.number, amount=money(amount),
+                    remaining=money(remaining)))
 
     @classmethod
     @ModelView.button
