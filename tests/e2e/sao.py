@@ -63,16 +63,24 @@ WATCH_REQUESTS = """
 })();
 """
 
-# True once no request has been in flight for 100 ms (sao draws an answer
-# within a few frames), or as soon as a script failed: waiting longer would
-# not help.
+MARK_WAIT_START = """
+() => {
+    const state = window.__saoRequests;
+    if (state) state.waitStart = performance.now();
+}
+"""
+
+# True once no request has been in flight for 150 ms since the wait began
+# (sao draws an answer within a few frames), or as soon as a script failed:
+# waiting longer would not help.
 IDLE = """
 () => {
     const state = window.__saoRequests;
     if (!state) return false;
     if (state.broken) return true;
     if (state.pending > 0) return false;
-    if (performance.now() - state.lastEnd < 100) return false;
+    const quietSince = Math.max(state.lastEnd, state.waitStart || 0);
+    if (performance.now() - quietSince < 150) return false;
     return document.readyState === 'complete';
 }
 """
@@ -148,6 +156,8 @@ class BackOffice:
     def wait_idle(self, timeout=15000):
         """Wait until sao has no request in flight and has drawn the answers;
         fail at once on a problem the test does not expect"""
+        # Quiet from now on: a click's request may not have left yet
+        self.page.evaluate(MARK_WAIT_START)
         self.page.wait_for_function(IDLE, timeout=timeout, polling=50)
         self.assert_no_problem()
 
@@ -228,6 +238,109 @@ class BackOffice:
         unexpected = self.problems.unexpected()
         assert not unexpected, "the page met problems:\n" + '\n'.join(
             f'[{kind}] {text}' for kind, text in unexpected)
+
+
+class Screens:
+    "What a person does on sao's screens, in the words of the test"
+
+    def __init__(self, office):
+        self.office = office
+        self.page = office.page
+
+    def fill(self, scope, name, value, tag='input'):
+        "Type value into the field name (again if sao redrew it meanwhile)"
+        field = scope.locator(f'{tag}[name="{name}"]:visible').first
+        for _ in range(3):
+            field.click()
+            field.fill(value)
+            field.press('Tab')
+            self.office.wait_idle()
+            if field.input_value() == value:
+                return
+        raise AssertionError(f"{name} does not keep {value!r}")
+
+    def many2one(self, scope, name, text):
+        """Type text into the many2one name and pick the record: sao takes
+        the only match, or asks in a search dialog"""
+        field = scope.locator(f'input[name="{name}"]').first
+        field.click()
+        field.fill(text)
+        field.press('Tab')
+        self.office.wait_idle()
+        self.pick_searched(text)
+        assert text in field.input_value(), field.input_value()
+
+    def one2many(self, scope, string):
+        return scope.locator('.form-one2many').filter(has=self.page.locator(
+                    '.form-one2many-string', has_text=string)).first
+
+    def new_row(self, widget, **cells):
+        """Add a row to an editable list and fill its cells, given by the
+        header of their column: text, a selection's label or a checkbox"""
+        widget.locator('button[title="新建"]').click()
+        self.office.wait_idle()
+        row = self.edited_row(widget)
+        headers = [h.strip() for h in
+            widget.locator('thead th').all_text_contents()]
+        for header, value in cells.items():
+            cell = row.locator('td').nth(headers.index(header))
+            if value is True:
+                cell.locator('input[type="checkbox"]').last.check()
+            elif cell.locator('select').count():
+                cell.locator('select').select_option(label=value)
+            else:
+                field = cell.locator('input:visible').first
+                field.fill(value)
+                field.press('Tab')
+                self.office.wait_idle()
+                self.pick_searched(value)
+            self.office.wait_idle()
+        return row
+
+    def pick_searched(self, text):
+        "Choose the record matching text when sao asks in a search dialog"
+        search = self.page.locator('.modal.in', has_text="搜索")
+        if search.count():
+            search.last.locator('.treeview tbody tr', has_text=text
+                ).first.dblclick()
+            self.office.wait_idle()
+
+    def edited_row(self, widget):
+        return widget.locator('tbody tr').filter(has=self.page.locator(
+                'td.selection-state input:checked')).first
+
+    def new_record(self, widget):
+        "Open the form of a new record of a list that is not editable"
+        widget.locator('button[title="新建"]').click()
+        self.office.wait_idle()
+        return self.dialog
+
+    @property
+    def dialog(self):
+        return self.page.locator('.modal.in').last
+
+    def add(self, dialog):
+        dialog.locator('button', has_text='添加').last.click()
+        self.office.wait_idle()
+
+    def page_of(self, scope, title):
+        scope.locator('.nav-tabs a', has_text=title).first.click()
+        self.office.wait_idle()
+
+    def new(self, tab):
+        "A new record in the form of the tab (once its list has loaded)"
+        self.office.wait_idle()
+        tab.locator('button[title="新建"]').first.click()
+        self.office.wait_idle()
+        tab.locator('.form').first.wait_for()
+
+    def save(self, tab):
+        tab.locator('button[title="保存"]').first.click()
+        self.office.wait_idle()
+
+    def button(self, scope, name):
+        scope.get_by_role('button', name=name).first.click()
+        self.office.wait_idle()
 
 
 def safe_name(name):
