@@ -40,4 +40,16 @@
     });
     var WIDGETS = Sao.View.TreeXMLViewParser.WIDGETS;
     WIDGETS.timestamp = WIDGETS.datetime = Sao.View.Tree.DateTimeColumn;
+
+    // A selection of a form rebuilds its options at each display and puts
+    // the record's value back a promise later: a button pressed meanwhile
+    // (a claim's 拒赔 right after typing the explanation) read no option
+    // chosen and wrote the choice away. The options keep the choice shown.
+    var Selection = Sao.View.Form.Selection.prototype;
+    var set_selection = Selection.set_selection;
+    Selection.set_selection = function(selection, help) {
+        var chosen = this.select.val();
+        set_selection.call(this, selection, help);
+        this.select.val(chosen);
+    };
 }());

@@ -293,7 +293,10 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
             (code, gettext(f'insurance_claim.msg_reason_{code.lower()}'))
             for code in REJECTION_CODES]
         known = set(REJECTION_CODES)
-        codes += [(code, name) for code, name in ClaimRule.rejection_codes()
+        # a rule is named by what a claim must meet: the reason is failing it
+        codes += [(code, gettext('insurance_claim.msg_reason_rule_failed',
+                    rule=name))
+            for code, name in ClaimRule.rejection_codes()
             if code not in known]
         return codes
 
@@ -308,6 +311,14 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_incident_date(cls):
         return china_today()
+
+    @fields.depends('policy')
+    def on_change_policy(self):
+        """The channel and line of business the claim is filed under: the
+        details its line declares may then be chosen"""
+        policy = self.policy
+        self.channel = policy.channel if policy else None
+        self.line = policy.product.line if policy else None
 
     @classmethod
     def next_number(cls):
@@ -386,15 +397,22 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         ClaimLog = Pool().get('insurance.claim.log')
-        claims = super().create(vlist)
         if Transaction().check_access:
-            # filed in the back office: checked as the partner API checks
-            for claim in claims:
-                check_claimable(
-                    claim.policy, claim.incident_date, claim.details)
+            cls.check_filed_by_staff(vlist)
+        claims = super().create(vlist)
         ClaimLog.record([Change(c.id, 'state', None, c.state)
                 for c in claims])
         return claims
+
+    @classmethod
+    def check_filed_by_staff(cls, vlist):
+        "Claims filed in the back office are checked as the partner API does"
+        Policy = Pool().get('insurance.policy')
+        for values in vlist:
+            if values.get('policy') is not None:
+                check_claimable(Policy(values['policy']),
+                    values.get('incident_date') or cls.default_incident_date(),
+                    values.get('details'))
 
     @classmethod
     def write(cls, *args):
