@@ -9,6 +9,7 @@ that provokes an error on purpose says so with `expect_problem()`.
 """
 import json
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -215,6 +216,18 @@ class BackOffice:
             " Sao.Session.current_session)",
             [method, list(params) + [{}]])
 
+    def download(self, button):
+        """Click button (a binary field's 另存为..., a report) and return the
+        (name, bytes) of the file the browser saves"""
+        with self.page.expect_download() as started:
+            button.click()
+        download = started.value
+        # sao's 下载 dialog closes itself once the browser took the file
+        self.page.locator('.modal', has_text=download.suggested_filename
+            ).wait_for(state='detached')
+        self.wait_idle()
+        return download.suggested_filename, Path(download.path()).read_bytes()
+
     def screenshot(self, name=None):
         "Save the page under var/screenshots/ (name defaults to the test's)"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -269,8 +282,12 @@ class Screens:
         field.fill(text)
         field.press('Tab')
         self.office.wait_idle()
-        self.pick_searched(text)
-        assert text in field.input_value(), field.input_value()
+        # the search dialog may still be fading in
+        deadline = time.monotonic() + 15
+        while text not in field.input_value():
+            assert time.monotonic() < deadline, field.input_value()
+            self.pick_searched(text)
+            self.page.wait_for_timeout(100)
 
     def one2many(self, scope, string):
         return scope.locator('.form-one2many').filter(has=self.page.locator(
@@ -295,15 +312,22 @@ class Screens:
                 field.fill(value)
                 field.press('Tab')
                 self.office.wait_idle()
-                self.pick_searched(value)
+                many2one = cell.locator('.editabletree-many2one').count()
+                self.pick_searched(value, wait=2 if many2one else 0)
             self.office.wait_idle()
         return row
 
-    def pick_searched(self, text):
-        "Choose the record matching text when sao asks in a search dialog"
-        search = self.page.locator('.modal.in', has_text="搜索")
-        if search.count():
-            search.last.locator('.treeview tbody tr', has_text=text
+    def pick_searched(self, text, wait=0):
+        """Choose the record matching text when sao asks in a search dialog
+        (within wait seconds: an editable list may ask a moment later)"""
+        search = self.page.locator('.modal').filter(has=self.page.locator(
+                '.modal-header', has_text="搜索"))
+        deadline = time.monotonic() + wait
+        while not search.count() and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+        if search.count():  # perhaps still fading in
+            search = search.and_(self.page.locator('.modal.in')).last
+            search.locator('.treeview tbody tr', has_text=text
                 ).first.dblclick()
             self.office.wait_idle()
 
@@ -400,6 +424,15 @@ class Screens:
         if field.evaluate('e => e.tagName') == 'SELECT':
             return field.locator('option:checked')
         return field
+
+    def confirm(self, question, answer="确定"):
+        """Answer sao's question before a button runs (its confirm
+        attribute), once it is asked, and wait for what follows"""
+        dialog = self.page.locator('.confirmation-dialog.in')
+        dialog.get_by_text(question).wait_for()
+        dialog.get_by_role('button', name=answer, exact=True).click()
+        dialog.wait_for(state='hidden')
+        self.office.wait_idle()
 
 
 def beijing_time(timestamp):

@@ -76,8 +76,7 @@ def test_claims_handler_takes_approves_within_the_sum_insured_and_pays(
     reference = 'PAY-' + uuid.uuid4().hex[:8].upper()
     screens.fill(tab, 'payment_reference', reference)
     screens.button(tab, '标记已赔付')
-    expect(screens.dialog).to_contain_text('款项是否已支付？')
-    screens.answer('确定')
+    screens.confirm('款项是否已支付？')
     expect(screens.shown(tab, 'state')).to_have_text('已赔付')
     state, paid_amount, paid_reference, paid_at = claim_row(demo_sql, claim_no,
         'state', 'paid_amount', 'payment_reference', 'paid_at')
