@@ -23,7 +23,7 @@ def test_money_moves_only_through_the_workflow(
     claims.model('insurance.claim', 'take', [claim])
     assert claims.error('insurance.claim', 'write', [claim], {
             'state': 'paid', 'paid_amount': decimal('50000.00')})
-    claims.model('insurance.claim', 'write', [claim], {
+    assert claims.error('insurance.claim', 'write', [claim], {
             'approved_amount': decimal('50000.00')})
     assert claims.error('insurance.claim', 'approve', [claim])
 
