@@ -73,6 +73,16 @@ def test_claims_handler_takes_approves_within_the_sum_insured_and_pays(
     assert claim_row(demo_sql, claim_no, 'state', 'approved_amount') == (
         'approved', Decimal('800.00'))
 
+    # Paid without the bank's reference: refused, still approved
+    with office.expect_problem('支付流水号'):
+        screens.button(tab, '标记已赔付')
+        screens.confirm('款项是否已支付？')
+        expect(screens.dialog).to_contain_text(
+            f"标记已赔付前，请填写理赔单“{claim_no}”的支付流水号。")
+    screens.answer('确定')
+    assert claim_row(demo_sql, claim_no, 'state', 'paid_at') == (
+        'approved', None)
+
     reference = 'PAY-' + uuid.uuid4().hex[:8].upper()
     screens.fill(tab, 'payment_reference', reference)
     screens.button(tab, '标记已赔付')
@@ -117,6 +127,15 @@ def read_change_log(screens, tab):
     for name in ['新建', '删除']:
         expect(history.locator(f'button[title="{name}"]')).to_be_disabled()
     expect(history.locator('.treeview td.editable')).to_have_count(0)
+    # an entry opened shows, and only closes
+    rows.last.locator('td').last.dblclick()
+    screens.office.wait_idle()
+    entry = screens.dialog
+    expect(entry.locator('.modal-footer button')).to_have_text(['关闭'])
+    expect(entry.locator(
+            'input:visible:not([readonly]), textarea:visible:not([readonly])')
+        ).to_have_count(0)
+    screens.answer('关闭')
     headers = [h.strip() for h in
         history.locator('thead th').all_inner_texts()]
     log = []

@@ -23,14 +23,15 @@ def test_money_moves_only_through_the_workflow(
     claims.model('insurance.claim', 'take', [claim])
     assert claims.error('insurance.claim', 'write', [claim], {
             'state': 'paid', 'paid_amount': decimal('50000.00')})
+    # more than the sum insured: refused as written, the suggestion stays
     assert claims.error('insurance.claim', 'write', [claim], {
             'approved_amount': decimal('50000.00')})
-    assert claims.error('insurance.claim', 'approve', [claim])
 
     state, = claims.model('insurance.claim', 'read', [claim],
-        ['state', 'paid_amount', 'paid_at'])
+        ['state', 'approved_amount', 'paid_amount', 'paid_at'])
     assert (state['state'], state['paid_amount'], state['paid_at']) == (
         'under_review', None, None)
+    assert state['approved_amount'] == decimal('999.00')
 
 
 def test_no_staff_role_searches_the_admin_password_hash(
