@@ -22,6 +22,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.insurance_base.guard import WorkflowGuard
+from trytond.modules.insurance_base.nested_access import staff_request
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -54,14 +55,6 @@ class PersonalChar(fields.Char):
     def convert_order(self, name, tables, Model):
         refuse_staff()
         return super().convert_order(name, tables, Model)
-
-
-def staff_request():
-    """Whether the transaction answers a staff member's request (sao,
-    JSON-RPC), wherever in it: trytond converts domains and orders without
-    access checks, through relations too, so the request and its user tell"""
-    transaction = Transaction()
-    return bool(transaction.user) and '_request' in transaction.context
 
 
 def refuse_staff():

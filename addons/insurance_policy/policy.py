@@ -18,13 +18,14 @@ from trytond.model import (
 from trytond.modules.insurance_base.exceptions import WorkflowGuardError
 from trytond.modules.insurance_base.guard import WorkflowGuard
 from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.nested_access import staff_request
 from trytond.modules.insurance_base.numbering import Numbering
 from trytond.pool import Pool
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
-from .personal_data import PersonalChar, staff_request
+from .personal_data import PersonalChar
 from .search_box import every_field_domain, search_box_domain
 
 NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)

@@ -41,3 +41,7 @@ def test_no_staff_role_searches_the_admin_password_hash(
         assert staff.error('res.user', 'search_count', [
                 ('login', '=', 'admin'),
                 ('password_hash', 'like', '$argon2id$%')]), login
+        # nor in a clause nested in a relation (converted without checks)
+        assert staff.error('res.user', 'search_count', [
+                ('login', '=', login), ('create_uid', 'where', [
+                        ('password_hash', 'like', '$argon2id$%')])]), login
