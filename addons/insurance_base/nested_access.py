@@ -34,6 +34,7 @@ def domain_fields(domain):
 
 
 class NestedSearchAccess:
+    __slots__ = ()
 
     @classmethod
     def search_domain(cls, domain, active_test=None, tables=None):
