@@ -24,6 +24,7 @@ from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
+from .personal_data import PersonalChar, staff_request
 from .search_box import (
     every_field_domain,
     joined_number_groups,
@@ -66,16 +67,16 @@ class Policy(WorkflowGuard, Workflow, ModelSQL, ModelView):
     policyholder_id_type = fields.Selection(
         ID_TYPE_SELECTION, "Policyholder ID Type", required=True,
         readonly=True)
-    policyholder_id_number = fields.Char(
+    policyholder_id_number = PersonalChar(
         "Policyholder ID Number", required=True, readonly=True)
-    policyholder_phone = fields.Char("Policyholder Phone", readonly=True)
+    policyholder_phone = PersonalChar("Policyholder Phone", readonly=True)
     policyholder_email = fields.Char("Policyholder Email", readonly=True)
     insured_name = fields.Char("Insured", required=True, readonly=True)
     insured_id_type = fields.Selection(
         ID_TYPE_SELECTION, "Insured ID Type", required=True, readonly=True)
-    insured_id_number = fields.Char(
+    insured_id_number = PersonalChar(
         "Insured ID Number", required=True, readonly=True)
-    insured_phone = fields.Char("Insured Phone", readonly=True)
+    insured_phone = PersonalChar("Insured Phone", readonly=True)
     insured_email = fields.Char("Insured Email", readonly=True)
     risk = fields.Dict(None, "Risk", readonly=True)
     risk_text = fields.Function(fields.Text("Risk"), 'get_json_text')
@@ -199,7 +200,7 @@ class Policy(WorkflowGuard, Workflow, ModelSQL, ModelView):
         "What staff type in the search box (see search_box)"
         _, operator, operand, *_ = clause
         return (search_box_domain(operator, operand)
-            or every_field_domain(clause))
+            or every_field_domain(clause, staff=staff_request()))
 
     @classmethod
     def next_number(cls):

@@ -18,6 +18,8 @@ from trytond.tools import (
 )
 from trytond.tools.domain_inversion import is_leaf
 
+from .personal_data import EXACT_OPERATORS, PERSONAL_FIELDS
+
 # The columns the search box looks at, for searches it cannot shape
 SEARCHED_FIELDS = (
     'number', 'external_reference',
@@ -59,15 +61,18 @@ def search_box_domain(operator, value):
     return domain
 
 
-def every_field_domain(clause):
-    "The clause applied to each searched column (the former, slow search)"
+def every_field_domain(clause, staff=False):
+    """The clause applied to each searched column (the former, slow search);
+    for staff, to phones and ID numbers only when it compares full values"""
     _, operator, operand, *extra = clause
     if operator.startswith('!') or operator.startswith('not '):
         bool_op = 'AND'
     else:
         bool_op = 'OR'
     return [bool_op] + [(field, operator, operand, *extra)
-        for field in SEARCHED_FIELDS]
+        for field in SEARCHED_FIELDS
+        if not staff or field not in PERSONAL_FIELDS
+        or operator in EXACT_OPERATORS]
 
 
 def joined_number_groups(domain):
