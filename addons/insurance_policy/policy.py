@@ -26,7 +26,11 @@ from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
 from .personal_data import PersonalChar
-from .search_box import every_field_domain, search_box_domain
+from .search_box import (
+    every_field_domain,
+    joined_number_groups,
+    search_box_domain,
+)
 
 NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)
 ID_TYPE_SELECTION = [
@@ -184,6 +188,13 @@ class Policy(WorkflowGuard, Workflow, ModelSQL, ModelView):
         value = getattr(self, name[:-len('_text')])
         return json.dumps(value, ensure_ascii=False, indent=2,
             sort_keys=True, default=str)
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        "A number typed in groups in the search box is searched as one"
+        return super().search(joined_number_groups(domain), offset=offset,
+            limit=limit, order=order, count=count, query=query)
 
     @classmethod
     def search_rec_name(cls, name, clause):

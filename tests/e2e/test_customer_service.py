@@ -49,8 +49,8 @@ def test_customer_service_finds_a_policy_and_sees_its_history(
     tab.get_by_role('tab', name='全部', exact=True).click()
     office.wait_idle()
 
-    # By the phone, written as people write it: both terms of the policy
-    screens.search(tab, f'{phone[:3]}-{phone[3:7]}-{phone[7:]}')
+    # By the phone as the caller reads it out: both terms of the policy
+    screens.search(tab, f'{phone[:3]} {phone[3:7]} {phone[7:]}')
     expect(list_rows(tab)).to_have_count(2)
     expect(list_rows(tab).filter(has_text=number)).to_contain_text('已退保')
     expect(list_rows(tab).filter(has_text=renewal)).to_contain_text('生效')
@@ -156,6 +156,9 @@ def test_customer_service_files_an_account_security_claim_for_a_caller(
     screens.save(tab)
     expect(screens.shown(tab, 'number')).not_to_have_value('')
     expect(screens.shown(tab, 'state')).to_have_text('已提交')
+    # handling it is the claims handlers' work
+    for name in ['受理', '拒赔']:
+        expect(tab.get_by_role('button', name=name)).to_be_disabled()
     office.screenshot('claim-filed-by-customer-service')
     claim_no = screens.shown(tab, 'number').input_value()
     assert claims_of(demo_sql, number) == [(
