@@ -40,6 +40,16 @@
     });
     var WIDGETS = Sao.View.TreeXMLViewParser.WIDGETS;
     WIDGETS.timestamp = WIDGETS.datetime = Sao.View.Tree.DateTimeColumn;
+    // as wide as "2026-12-01 16:04:56" unless the view says otherwise
+    var set_column_width = Sao.View.Tree.prototype._set_column_width;
+    Sao.View.Tree.prototype._set_column_width = function(column) {
+        var attributes = column.attributes;
+        if (WIDGETS[attributes.widget] === Sao.View.Tree.DateTimeColumn &&
+                !attributes.width) {
+            attributes.width = 150;
+        }
+        return set_column_width.call(this, column);
+    };
 
     // A selection of a form rebuilds its options at each display and puts
     // the record's value back a promise later: a button pressed meanwhile
