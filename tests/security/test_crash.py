@@ -40,6 +40,15 @@ def worker_pids(master):
     return pids
 
 
+def workers_replaced(master, timeout=10):
+    "How many workers gunicorn runs once it replaced the killed ones"
+    deadline = time.monotonic() + timeout
+    while (len(worker_pids(master)) < WORKERS
+            and time.monotonic() < deadline):
+        time.sleep(0.2)
+    return len(worker_pids(master))
+
+
 class Killer(threading.Thread):
     "Kills (SIGKILL) a worker of gunicorn now and then, until stopped"
 
@@ -122,8 +131,8 @@ def test_killed_gunicorn_workers_issue_no_policy_twice(
             killer.start()
             time.sleep(LOAD_SECONDS)
             killer.stop()
-        alive = len(worker_pids(master))
         issued = check_nothing_issued_twice(api_database, before, partners)
+        alive = workers_replaced(master)
 
     lost = sum(i.lost_connections for i in partners.issuances)
     server_errors = sum(len(i.server_errors) for i in partners.issuances)
