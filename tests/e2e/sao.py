@@ -9,6 +9,7 @@ that provokes an error on purpose says so with `expect_problem()`.
 """
 import json
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -279,8 +280,12 @@ class Screens:
         field.fill(text)
         field.press('Tab')
         self.office.wait_idle()
-        self.pick_searched(text)
-        assert text in field.input_value(), field.input_value()
+        # the search dialog may still be fading in
+        deadline = time.monotonic() + 15
+        while text not in field.input_value():
+            assert time.monotonic() < deadline, field.input_value()
+            self.pick_searched(text)
+            self.page.wait_for_timeout(100)
 
     def one2many(self, scope, string):
         return scope.locator('.form-one2many').filter(has=self.page.locator(
@@ -305,15 +310,22 @@ class Screens:
                 field.fill(value)
                 field.press('Tab')
                 self.office.wait_idle()
-                self.pick_searched(value)
+                many2one = cell.locator('.editabletree-many2one').count()
+                self.pick_searched(value, wait=2 if many2one else 0)
             self.office.wait_idle()
         return row
 
-    def pick_searched(self, text):
-        "Choose the record matching text when sao asks in a search dialog"
-        search = self.page.locator('.modal.in', has_text="搜索")
-        if search.count():
-            search.last.locator('.treeview tbody tr', has_text=text
+    def pick_searched(self, text, wait=0):
+        """Choose the record matching text when sao asks in a search dialog
+        (within wait seconds: an editable list may ask a moment later)"""
+        search = self.page.locator('.modal').filter(has=self.page.locator(
+                '.modal-header', has_text="搜索"))
+        deadline = time.monotonic() + wait
+        while not search.count() and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+        if search.count():  # perhaps still fading in
+            search = search.and_(self.page.locator('.modal.in')).last
+            search.locator('.treeview tbody tr', has_text=text
                 ).first.dblclick()
             self.office.wait_idle()
 
