@@ -139,15 +139,15 @@ def test_analyst_reads_statistics_as_list_and_chart_and_exports_them(
 
     # Exported: the file says what the screens say
     office.open_menu('保险', '报表', '业务统计', '导出业务统计')
-    dialog = screens.dialog
+    # the wizard's dialog, whatever sao opens over it
+    dialog = office.page.locator('.modal.in', has_text="导出业务统计")
     dialog.locator('select[name="period"]').select_option(label="日")
     screens.fill(dialog, 'from_date', today.isoformat())
     screens.fill(dialog, 'to_date', today.isoformat())
     screens.many2one(dialog, 'channel', code)
     office.screenshot('statistics-export')
     screens.button(dialog, "导出")
-    name, data = office.download(
-        screens.dialog.locator('button[title="另存为..."]'))
+    name, data = office.download(dialog.locator('button[title="另存为..."]'))
     assert name == f'statistics-day-{today}-{today}.xlsx'
     sheet = openpyxl.load_workbook(io.BytesIO(data))["业务统计"]
     exported = list(sheet.iter_rows(min_row=2, values_only=True))
@@ -155,4 +155,4 @@ def test_analyst_reads_statistics_as_list_and_chart_and_exports_them(
         (today, code, PRODUCT)}
     assert {row[3].split('] ')[-1]: (row[4], Decimal(str(row[5])), row[6],
             Decimal(str(row[7]))) for row in exported} == figures
-    screens.button(screens.dialog, "关闭")
+    screens.button(dialog, "关闭")
