@@ -58,8 +58,8 @@ def flight_keys(api_database, api_keys, receiver):
 @pytest.fixture(scope='session')
 def worker(api_database, claims_keys):
     "trytond-worker running the queue: adjudications and deliveries"
-    with running_worker(api_database, **RECEIVER_ALLOWED) as process:
-        yield process
+    with running_worker(api_database, **RECEIVER_ALLOWED) as running:
+        yield running
 
 
 @pytest.fixture

@@ -138,8 +138,8 @@ def new_channel(demo_server, demo_database):
 @pytest.fixture(scope='session')
 def queue_worker(demo_database):
     "trytond-worker running the background tasks of the demo server"
-    with running_worker(demo_database) as process:
-        yield process
+    with running_worker(demo_database) as running:
+        yield running
 
 
 @pytest.fixture(scope='session')

@@ -13,6 +13,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from trytond.modules.insurance_base.timezone import in_china
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'var' / 'screenshots'
 STAFF_PASSWORD = 'demo2026'
@@ -348,7 +350,9 @@ class Screens:
         self.office.wait_idle()
 
     def page_of(self, scope, title):
-        scope.locator('.nav-tabs a', has_text=title).first.click()
+        # the form's page of that very name (not a list's 已退保 for 退保)
+        scope.locator('.form .nav-tabs').get_by_role(
+            'tab', name=title, exact=True).first.click()
         self.office.wait_idle()
 
     def new(self, tab):
@@ -375,6 +379,61 @@ class Screens:
         scope.get_by_role('button', name=name).first.click()
         self.office.wait_idle()
 
+    def answer(self, button='确定'):
+        """Press button of the dialog in front (a message, a question) and
+        wait until it is gone and sao has done what follows (it redraws the
+        record once the dialog has faded out)"""
+        dialog = self.dialog.element_handle()
+        dialog.query_selector(f'button:has-text("{button}")').click()
+        dialog.wait_for_element_state('hidden')
+        self.office.wait_idle()
+
+    def select(self, scope, name, label):
+        "Choose the option label of the selection name"
+        field = scope.locator(f'select[name="{name}"]:visible').first
+        field.select_option(label=label)
+        self.office.wait_idle()
+        assert field.locator('option:checked').inner_text() == label
+
+    def search(self, tab, text):
+        "Type text into the search box of the list of the tab"
+        box = tab.locator('.filter-box input').first
+        box.fill(text)
+        box.press('Enter')
+        self.office.wait_idle()
+
+    def open_row(self, scope, text):
+        """Open the form of the row showing text, as a person does: a click,
+        then a double click. (A double click at once, as playwright gives
+        it, beats sao's handling of the click's new address and opens the
+        list again in a second tab.)"""
+        cell = scope.locator('.treeview tbody tr td', has_text=text).first
+        cell.click()
+        self.office.wait_idle()
+        cell.dblclick()
+        self.office.wait_idle()
+        scope.locator('.form').first.wait_for()
+
+    def fill_number(self, scope, name, value):
+        """Type value into the number field name: sao swaps its text input
+        for a number input when it has the focus"""
+        field = scope.locator(f'input[name="{name}"]:visible').first
+        field.click()
+        field = scope.locator(
+            f'input[name="{name}"][type="number"]:visible').first
+        field.fill(value)
+        field.press('Tab')
+        self.office.wait_idle()
+
+    def shown(self, scope, name):
+        """The locator of what the form shows of the field name: the entry,
+        or the chosen option of a selection (for expect's to_have_value,
+        to_have_text)"""
+        field = scope.locator(f'.form [name="{name}"]').first
+        if field.evaluate('e => e.tagName') == 'SELECT':
+            return field.locator('option:checked')
+        return field
+
     def confirm(self, question, answer="确定"):
         """Answer sao's question before a button runs (its confirm
         attribute), once it is asked, and wait for what follows"""
@@ -383,6 +442,11 @@ class Screens:
         dialog.get_by_role('button', name=answer, exact=True).click()
         dialog.wait_for(state='hidden')
         self.office.wait_idle()
+
+
+def beijing_time(timestamp):
+    "What staff read of a stored (naive UTC) timestamp: Beijing time, seconds"
+    return in_china(timestamp).strftime('%Y-%m-%d %H:%M:%S')
 
 
 def safe_name(name):

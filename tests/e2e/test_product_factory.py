@@ -115,14 +115,12 @@ def fill_dict(screens, widget, label, value):
         field = row.locator('input:visible').first
         if attempt:
             # a number entry swaps its text input for a number input on
-            # focus: type into what has the focus
+            # focus: type into the one shown then (':focus' may still name
+            # the hidden text input under load)
             field.click()
-            focused = screens.page.locator(':focus')
-            focused.fill(value)
-            focused.press('Tab')
-        else:
-            field.fill(value)
-            field.press('Tab')
+            field = row.locator('input:visible').first
+        field.fill(value)
+        field.press('Tab')
         screens.office.wait_idle()
         shown = row.locator('input:visible').first.input_value()
         if same_entry(shown, value):
