@@ -25,13 +25,13 @@ DEMO_API_KEYS = {
 
 # login, name, group XML id in insurance_product
 DEMO_STAFF = [
-    ('underwriter', "王核保 (Underwriter)", 'group_underwriter'),
-    ('business', "李业务 (Business Staff)", 'group_business'),
-    ('service', "张客服 (Customer Service)", 'group_customer_service'),
-    ('claims', "赵理赔 (Claims Handler)", 'group_claims'),
-    ('finance', "钱财务 (Finance)", 'group_finance'),
-    ('analyst', "孙分析 (Analyst)", 'group_analyst'),
-    ('manager', "周主管 (Insurance Administrator)", 'group_insurance_admin'),
+    ('underwriter', "王核保（核保）", 'group_underwriter'),
+    ('business', "李业务（业务）", 'group_business'),
+    ('service', "张客服（客服）", 'group_customer_service'),
+    ('claims', "赵理赔（理赔）", 'group_claims'),
+    ('finance', "钱财务（财务）", 'group_finance'),
+    ('analyst', "孙分析（分析）", 'group_analyst'),
+    ('manager', "周主管（保险管理员）", 'group_insurance_admin'),
     ]
 
 

@@ -162,6 +162,17 @@ ensure_swagger_ui() {
     npm install --prefix "$folder" --no-audit --no-fund --no-save --loglevel=error swagger-ui-dist@5.35.0
 }
 
+# What both README commands need: the database server, the Python packages,
+# the fonts, the web clients and nginx
+ensure_system() {
+    ensure_postgresql
+    ensure_venv
+    ensure_fonts
+    ensure_sao
+    ensure_swagger_ui
+    ensure_nginx
+}
+
 http_ok() {
     python3 - "$1" <<'PY'
 import sys, urllib.request

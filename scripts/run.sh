@@ -12,12 +12,7 @@ STAMP_DIR=$ROOT/var
 WORKER_QUEUES="callbacks adjudication bulk statements default"
 mkdir -p "$STAMP_DIR"
 
-ensure_postgresql
-ensure_venv
-ensure_fonts
-ensure_sao
-ensure_swagger_ui
-ensure_nginx
+ensure_system
 
 modules_fingerprint() {
     (cd "$ROOT" && find addons -type f \( -name '*.py' -o -name '*.xml' -o -name '*.cfg' -o -name '*.po' \) \

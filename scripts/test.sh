@@ -3,12 +3,7 @@
 # Extra arguments go to pytest (e.g. scripts/test.sh addons/insurance_product -x).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ensure_postgresql
-ensure_venv
-ensure_fonts
-ensure_sao
-ensure_swagger_ui
-ensure_nginx
+ensure_system
 ensure_pgbouncer
 ensure_postgresql_binaries
 command -v chromium >/dev/null || apt_install chromium

@@ -8,6 +8,7 @@ import grp
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -129,12 +130,19 @@ def stop(process):
 @contextmanager
 def running_server(database, workers=2, **extra_env):
     "Yield the base URL of a gunicorn serving database"
+    with serving(database, workers, **extra_env) as (_, base_url):
+        yield base_url
+
+
+@contextmanager
+def serving(database, workers=2, **extra_env):
+    "Yield gunicorn's master process and the base URL it serves database at"
     port = free_port()
     with running_gunicorn(database, f'127.0.0.1:{port}', workers,
-            **extra_env):
+            **extra_env) as master:
         base_url = f'http://127.0.0.1:{port}'
         wait_until_answering(base_url + '/api/v1/health')
-        yield base_url
+        yield master, base_url
 
 
 @contextmanager
@@ -150,6 +158,37 @@ def running_gunicorn(database, bind, workers=2, **extra_env):
         yield process
     finally:
         stop(process)
+
+
+class Worker:
+    """trytond-worker on every queue of database, as scripts/run.sh runs it,
+    which a test may kill and start again"""
+
+    def __init__(self, database, **extra_env):
+        self.database = database
+        self.env = server_environment(database, **extra_env)
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [BIN / 'trytond-worker', '-d', self.database], env=self.env,
+            start_new_session=True)
+
+    def kill(self):
+        "SIGKILL the worker and the child processes that run its tasks"
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+
+@contextmanager
+def running_worker(database, **extra_env):
+    "Yield the Worker running the queues of database"
+    worker = Worker(database, **extra_env)
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.kill()
 
 
 def runtime_folder(kind):

@@ -8,6 +8,10 @@ import csv
 import io
 import logging
 import os
+from time import monotonic
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from trytond import backend
 from trytond.transaction import Transaction
@@ -43,6 +47,45 @@ TCP_OPTIONS = {
 RECONNECT_TIMEOUT = 5
 # What a 503 asks partners to wait before they retry
 RETRY_AFTER = 2
+# How many times a request starts again on a fresh connection when its own
+# was cut (its backend terminated, the server restarted)
+RECONNECTS = 3
+# The SQLSTATEs of a server ending the connection: admin_shutdown
+# (pg_terminate_backend), crash_shutdown, cannot_connect_now
+CONNECTION_ENDED = {'57P01', '57P02', '57P03'}
+
+
+class PromptPool(ConnectionPool):
+    """trytond's pool of connections, which passes at once to the next
+    connection when one fails its check
+
+    psycopg_pool (3.3) sleeps 1 s, then 2 s... after each connection that
+    fails its check, as if the server were down: with a few terminated
+    backends in the pool a request outwaits POOL_WAIT. A cut connection is
+    discarded (the pool opens another in the background) and the next one
+    taken; when the server is down, no new connection comes and the wait
+    ends at the deadline, as before. (Overrides a private method of the
+    psycopg-pool version requirements.txt pins.)"""
+
+    def _getconn_with_check_loop(self, deadline):
+        for _ in range(self.max_size):
+            conn = self._getconn_unchecked(deadline - monotonic())
+            try:
+                self._check_connection(conn)
+            except Exception:
+                self._putconn(conn, from_getconn=True)
+            else:
+                return conn
+        return super()._getconn_with_check_loop(deadline)
+
+
+def connection_lost(error):
+    """Whether error is the loss of a connection in use, which a fresh
+    connection of the pool may not meet (not a refusal to connect nor the
+    end of a wait for a connection)"""
+    return (isinstance(error, psycopg.OperationalError)
+        and not isinstance(error, PoolTimeout)
+        and (error.sqlstate is None or error.sqlstate in CONNECTION_ENDED))
 
 
 def bound_waits(name):
@@ -54,6 +97,8 @@ def bound_waits(name):
         pool.timeout = POOL_WAIT
         pool.reconnect_timeout = RECONNECT_TIMEOUT
         pool.kwargs.update(connect_timeout=CONNECT_TIMEOUT, **TCP_OPTIONS)
+        if type(pool) is ConnectionPool:
+            pool.__class__ = PromptPool
 
 
 def database_serves(name):
@@ -63,12 +108,32 @@ def database_serves(name):
         return False
     try:
         bound_waits(name)
-        with Transaction().start(name, 0, readonly=True,
-                timeout=CONNECT_TIMEOUT) as transaction:
-            cursor = transaction.connection.cursor()
-            cursor.execute('SELECT 1')
-            return cursor.fetchone() == (1,)
+        return reconnecting(select_one, name)
     except backend.DatabaseOperationalError:
         logger.warning("Health check: database %s unreachable", name,
             exc_info=True)
         return False
+
+
+def select_one(name):
+    with Transaction().start(name, 0, readonly=True,
+            timeout=CONNECT_TIMEOUT) as transaction:
+        cursor = transaction.connection.cursor()
+        cursor.execute('SELECT 1')
+        return cursor.fetchone() == (1,)
+
+
+def reconnecting(function, *args):
+    """function(*args) run again, up to RECONNECTS times, when the
+    connection it used was lost
+
+    trytond's requests start again on any database error, but only those
+    that write: a reading one would answer 503 for a backend terminated
+    under it."""
+    for count in range(RECONNECTS + 1):
+        try:
+            return function(*args)
+        except backend.DatabaseOperationalError as error:
+            if count == RECONNECTS or not connection_lost(error):
+                raise
+            logger.info("Connection lost, starting again", exc_info=True)

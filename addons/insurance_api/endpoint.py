@@ -30,6 +30,7 @@ from .database import (
     RETRY_AFTER,
     api_database_name,
     bound_waits,
+    reconnecting,
 )
 from .errors import ApiError, validation_details
 from .idempotency import Answer, fingerprint, valid_key
@@ -192,8 +193,8 @@ def answer_in_transaction(call):
     if not database:
         raise ApiError('SERVICE_UNAVAILABLE')
     try:
-        return execute_in_transaction(call.request, database_pool(database),
-            call)
+        return reconnecting(execute_in_transaction, call.request,
+            database_pool(database), call)
     except backend.DatabaseOperationalError:
         # Serialisation failures or locks still held after trytond's
         # retries: the partner may retry

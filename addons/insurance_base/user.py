@@ -29,6 +29,8 @@ from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .nested_access import NestedSearchAccess
+
 # The attempt being evaluated from the same network answers "retry in 1 s"
 BUSY_RETRY = 1
 
@@ -39,7 +41,7 @@ class TryAdvisoryLock(Function):
     _function = 'PG_TRY_ADVISORY_XACT_LOCK'
 
 
-class User(metaclass=PoolMeta):
+class User(NestedSearchAccess, metaclass=PoolMeta):
     __name__ = 'res.user'
 
     @classmethod

@@ -8,6 +8,7 @@ from trytond.backend import DatabaseOperationalError
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.insurance_base.guard import WorkflowGuard
+from trytond.modules.insurance_base.nested_access import NestedSearchAccess
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool
 from trytond.pyson import Eval
@@ -42,7 +43,8 @@ def looks_like_key(raw_key):
         and len(raw_key) <= KEY_MAX_LENGTH)
 
 
-class ApiKey(WorkflowGuard, Workflow, ModelSQL, ModelView):
+class ApiKey(NestedSearchAccess, WorkflowGuard, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'insurance.channel.api_key'
     __string__ = "Channel API Key"
 

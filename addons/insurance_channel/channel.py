@@ -4,6 +4,7 @@ import secrets
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.modules.insurance_base.guard import WorkflowGuard
+from trytond.modules.insurance_base.nested_access import NestedSearchAccess
 from trytond.pyson import Eval
 
 from . import callback_target
@@ -33,7 +34,8 @@ def parse_address(address):
     return ip
 
 
-class Channel(WorkflowGuard, Workflow, ModelSQL, ModelView):
+class Channel(NestedSearchAccess, WorkflowGuard, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'insurance.channel'
 
     code = fields.Char(

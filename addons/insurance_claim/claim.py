@@ -71,6 +71,15 @@ def rejection_reason(state, code, text):
     return {'code': code, 'message': text or ''}
 
 
+def check_claimable(policy, incident_date, details):
+    "Refuse a claim the policy does not cover or whose details are wrong"
+    if not policy_covers(policy, incident_date):
+        raise ClaimError('NOT_COVERED', gettext(
+                'insurance_claim.msg_claim_not_covered',
+                policy=policy.number, date=incident_date))
+    check_details(policy.product.line, details)
+
+
 def merged_details(details, patch):
     "details updated by patch; a key patched to None is removed"
     merged = dict(details or {})
@@ -284,7 +293,10 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
             (code, gettext(f'insurance_claim.msg_reason_{code.lower()}'))
             for code in REJECTION_CODES]
         known = set(REJECTION_CODES)
-        codes += [(code, name) for code, name in ClaimRule.rejection_codes()
+        # a rule is named by what a claim must meet: the reason is failing it
+        codes += [(code, gettext('insurance_claim.msg_reason_rule_failed',
+                    rule=name))
+            for code, name in ClaimRule.rejection_codes()
             if code not in known]
         return codes
 
@@ -299,6 +311,14 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_incident_date(cls):
         return china_today()
+
+    @fields.depends('policy')
+    def on_change_policy(self):
+        """The channel and line of business the claim is filed under: the
+        details its line declares may then be chosen"""
+        policy = self.policy
+        self.channel = policy.channel if policy else None
+        self.line = policy.product.line if policy else None
 
     @classmethod
     def next_number(cls):
@@ -366,12 +386,33 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
                 claim.check_not_final()
 
     @classmethod
+    def validate_fields(cls, claims, field_names):
+        "An approved amount is refused above what remains of the policy's"
+        super().validate_fields(claims, field_names)
+        if 'approved_amount' in field_names:
+            for claim in claims:
+                if claim.approved_amount is not None:
+                    claim.check_amount(claim.approved_amount)
+
+    @classmethod
     def create(cls, vlist):
         ClaimLog = Pool().get('insurance.claim.log')
+        if Transaction().check_access:
+            cls.check_filed_by_staff(vlist)
         claims = super().create(vlist)
         ClaimLog.record([Change(c.id, 'state', None, c.state)
                 for c in claims])
         return claims
+
+    @classmethod
+    def check_filed_by_staff(cls, vlist):
+        "Claims filed in the back office are checked as the partner API does"
+        Policy = Pool().get('insurance.policy')
+        for values in vlist:
+            if values.get('policy') is not None:
+                check_claimable(Policy(values['policy']),
+                    values.get('incident_date') or cls.default_incident_date(),
+                    values.get('details'))
 
     @classmethod
     def write(cls, *args):
@@ -409,11 +450,7 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
     def file(cls, policy, incident_date, claimed_amount, details,
             source='api'):
         "File a claim on policy; refused when the policy does not cover"
-        if not policy_covers(policy, incident_date):
-            raise ClaimError('NOT_COVERED', gettext(
-                    'insurance_claim.msg_claim_not_covered',
-                    policy=policy.number, date=incident_date))
-        check_details(policy.product.line, details)
+        check_claimable(policy, incident_date, details)
         claim, = cls.create([{
                     'policy': policy.id,
                     'incident_date': incident_date,
@@ -516,7 +553,8 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
         if amount > remaining:
             raise ClaimValidationError(gettext(
                     'insurance_claim.msg_claim_amount_exceeds_remaining',
-                    claim=self.number, amount=amount, remaining=remaining))
+                    claim=self.number, amount=money(amount),
+                    remaining=money(remaining)))
 
     @classmethod
     @ModelView.button

@@ -10,8 +10,11 @@ engines, channels and statements do not need them. Analysts see no policy.
 
 Staff find a policy by a full phone or ID number (the search box), never by
 a part of one nor sorted by them: a search by prefix would unmask a number a
-digit at a time. The partner API, the engines and the documents read the
-numbers in full: they run without access checks.
+digit at a time. The fields themselves (PersonalChar) refuse it to staff's
+requests, so that searches and sorts through a relation (claims by
+`policy.policyholder_phone`, `policy where [...]`) are refused as well. The
+partner API, the engines and the documents read the numbers in full: they
+run as user 0, without access checks.
 """
 import datetime as dt
 
@@ -19,9 +22,9 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.insurance_base.guard import WorkflowGuard
+from trytond.modules.insurance_base.nested_access import staff_request
 from trytond.modules.insurance_base.timezone import utcnow
 from trytond.pool import Pool, PoolMeta
-from trytond.tools.domain_inversion import is_leaf
 from trytond.transaction import Transaction
 
 PERSONAL_FIELDS = {
@@ -38,6 +41,26 @@ def mask(value):
     if len(value) <= 7:
         return '*' * len(value)
     return value[:3] + '*' * (len(value) - 7) + value[-4:]
+
+
+class PersonalChar(fields.Char):
+    """A phone or ID number: staff search it by its full value only and
+    never sort on it, on its model or through a relation"""
+
+    def convert_domain(self, domain, tables, Model):
+        if domain[1] not in EXACT_OPERATORS:
+            refuse_staff()
+        return super().convert_domain(domain, tables, Model)
+
+    def convert_order(self, name, tables, Model):
+        refuse_staff()
+        return super().convert_order(name, tables, Model)
+
+
+def refuse_staff():
+    if staff_request():
+        raise AccessError(gettext(
+                'insurance_policy.msg_personal_data_search'))
 
 
 class Policy(metaclass=PoolMeta):
@@ -66,35 +89,10 @@ class Policy(metaclass=PoolMeta):
         return result
 
     @classmethod
-    def search(cls, domain, offset=0, limit=None, order=None, count=False,
-            query=False):
-        if Transaction().check_access:
-            refuse_partial_search(domain)
-            for name, _ in order or []:
-                if name in PERSONAL_FIELDS:
-                    raise AccessError(gettext(
-                            'insurance_policy.msg_personal_data_search'))
-        return super().search(domain, offset=offset, limit=limit,
-            order=order, count=count, query=query)
-
-    @classmethod
     @ModelView.button
     def unmask(cls, policies):
         "Show the personal data of policies to the user for a while, logged"
         Pool().get('insurance.policy.unmasking').record(policies)
-
-
-def refuse_partial_search(domain):
-    "Refuse a domain searching personal data by anything but its value"
-    if is_leaf(domain):
-        if (domain[0] in PERSONAL_FIELDS
-                and domain[1] not in EXACT_OPERATORS):
-            raise AccessError(gettext(
-                    'insurance_policy.msg_personal_data_search'))
-    elif domain:
-        for clause in domain:
-            if isinstance(clause, (list, tuple)):
-                refuse_partial_search(clause)
 
 
 class Unmasking(WorkflowGuard, ModelSQL, ModelView):

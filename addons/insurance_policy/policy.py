@@ -18,13 +18,19 @@ from trytond.model import (
 from trytond.modules.insurance_base.exceptions import WorkflowGuardError
 from trytond.modules.insurance_base.guard import WorkflowGuard
 from trytond.modules.insurance_base.money import MONEY_DIGITS
+from trytond.modules.insurance_base.nested_access import staff_request
 from trytond.modules.insurance_base.numbering import Numbering
 from trytond.pool import Pool
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
 from trytond.transaction import Transaction
 
-from .search_box import every_field_domain, search_box_domain
+from .personal_data import PersonalChar
+from .search_box import (
+    every_field_domain,
+    joined_number_groups,
+    search_box_domain,
+)
 
 NUMBERING = Numbering('insurance_policy_number_seq', 'P', digits=10)
 ID_TYPE_SELECTION = [
@@ -62,16 +68,16 @@ class Policy(WorkflowGuard, Workflow, ModelSQL, ModelView):
     policyholder_id_type = fields.Selection(
         ID_TYPE_SELECTION, "Policyholder ID Type", required=True,
         readonly=True)
-    policyholder_id_number = fields.Char(
+    policyholder_id_number = PersonalChar(
         "Policyholder ID Number", required=True, readonly=True)
-    policyholder_phone = fields.Char("Policyholder Phone", readonly=True)
+    policyholder_phone = PersonalChar("Policyholder Phone", readonly=True)
     policyholder_email = fields.Char("Policyholder Email", readonly=True)
     insured_name = fields.Char("Insured", required=True, readonly=True)
     insured_id_type = fields.Selection(
         ID_TYPE_SELECTION, "Insured ID Type", required=True, readonly=True)
-    insured_id_number = fields.Char(
+    insured_id_number = PersonalChar(
         "Insured ID Number", required=True, readonly=True)
-    insured_phone = fields.Char("Insured Phone", readonly=True)
+    insured_phone = PersonalChar("Insured Phone", readonly=True)
     insured_email = fields.Char("Insured Email", readonly=True)
     risk = fields.Dict(None, "Risk", readonly=True)
     risk_text = fields.Function(fields.Text("Risk"), 'get_json_text')
@@ -184,11 +190,18 @@ class Policy(WorkflowGuard, Workflow, ModelSQL, ModelView):
             sort_keys=True, default=str)
 
     @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False,
+            query=False):
+        "A number typed in groups in the search box is searched as one"
+        return super().search(joined_number_groups(domain), offset=offset,
+            limit=limit, order=order, count=count, query=query)
+
+    @classmethod
     def search_rec_name(cls, name, clause):
         "What staff type in the search box (see search_box)"
         _, operator, operand, *_ = clause
         return (search_box_domain(operator, operand)
-            or every_field_domain(clause))
+            or every_field_domain(clause, staff=staff_request()))
 
     @classmethod
     def next_number(cls):

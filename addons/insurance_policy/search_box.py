@@ -16,6 +16,9 @@ from trytond.tools import (
     strip_wildcard,
     unescape_wildcard,
 )
+from trytond.tools.domain_inversion import is_leaf
+
+from .personal_data import EXACT_OPERATORS, PERSONAL_FIELDS
 
 # The columns the search box looks at, for searches it cannot shape
 SEARCHED_FIELDS = (
@@ -27,6 +30,8 @@ SEPARATORS = re.compile(r'[\s\-.()（）]')
 # A mainland mobile number, maybe after the country code
 MOBILE = re.compile(r'(?:\+?86)?(1\d{10})')
 POLICY_NUMBER = re.compile(r'P?(\d+)', re.IGNORECASE)
+# A group of a number read out in groups (139 1234 0001, 110101 1990...X)
+NUMBER_GROUP = re.compile(r'[+(（]?\d+[)）\-]?\d*[Xx]?')
 
 
 def search_box_domain(operator, value):
@@ -56,12 +61,37 @@ def search_box_domain(operator, value):
     return domain
 
 
-def every_field_domain(clause):
-    "The clause applied to each searched column (the former, slow search)"
+def every_field_domain(clause, staff=False):
+    """The clause applied to each searched column (the former, slow search);
+    for staff, to phones and ID numbers only when it compares full values"""
     _, operator, operand, *extra = clause
     if operator.startswith('!') or operator.startswith('not '):
         bool_op = 'AND'
     else:
         bool_op = 'OR'
     return [bool_op] + [(field, operator, operand, *extra)
-        for field in SEARCHED_FIELDS]
+        for field in SEARCHED_FIELDS
+        if not staff or field not in PERSONAL_FIELDS
+        or operator in EXACT_OPERATORS]
+
+
+def joined_number_groups(domain):
+    """domain with the words sao makes of a number typed in groups (one
+    rec_name clause per word of "139 1234 0001") searched as one text"""
+    if is_leaf(domain) or not isinstance(domain, (list, tuple)):
+        return domain
+    if len(domain) > 1 and all(map(number_group, domain)):
+        text = ' '.join(number_group(clause) for clause in domain)
+        return [('rec_name', 'ilike', f'%{text}%')]
+    return [joined_number_groups(clause) for clause in domain]
+
+
+def number_group(clause):
+    "The group of digits a search box clause looks for, if it is one"
+    if (is_leaf(clause) and len(clause) == 3
+            and tuple(clause[:2]) == ('rec_name', 'ilike')
+            and isinstance(clause[2], str)):
+        text = unescape_wildcard(strip_wildcard(clause[2]))
+        if NUMBER_GROUP.fullmatch(text):
+            return text
+    return None

@@ -137,6 +137,7 @@ class PlanCoverage(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'insurance.plan.coverage'
     __string__ = "Insurance Plan Coverage"
+    _parent_field = 'plan'
 
     plan = fields.Many2One(
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')
@@ -167,6 +168,7 @@ class PlanRatingFactor(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'insurance.plan.rating_factor'
     __string__ = "Insurance Plan Rating Factor"
+    _parent_field = 'plan'
 
     plan = fields.Many2One(
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')

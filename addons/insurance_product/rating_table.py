@@ -126,6 +126,7 @@ class RatingTableRow(
         VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'insurance.rating.table.row'
     __string__ = "Insurance Rating Table Row"
+    _parent_field = 'table'
 
     table = fields.Many2One(
         'insurance.rating.table', "Table", required=True, ondelete='CASCADE')

@@ -10,6 +10,7 @@ from .version import VersionContentMixin
 class PlanRule(VersionContentMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'insurance.plan.rule'
     __string__ = "Insurance Plan Underwriting Rule"
+    _parent_field = 'plan'
 
     plan = fields.Many2One(
         'insurance.plan', "Plan", required=True, ondelete='CASCADE')

@@ -231,20 +231,58 @@ class ProductVersion(WorkflowGuard, Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button_action('insurance_product.act_version_form')
     def new_version(cls, versions):
-        "Copy versions into new drafts and open them"
-        ids = [v.id for v in cls.copy(versions)]
+        """Open the draft of each version's product in a form, a copy of the
+        version made if the product has none"""
+        ModelData = Pool().get('ir.model.data')
+        ids = [d.id for d in cls.drafts_of(versions)]
         return {
+            'name': gettext('insurance_product.msg_version_new_tab'),
             'res_id': ids,
             'pyson_domain': PYSONEncoder().encode([('id', 'in', ids)]),
             'domains': [],
+            # the form first: the person edits the draft at once
+            'views': [
+                (ModelData.get_id('insurance_product', 'version_view_form'),
+                    'form'),
+                (ModelData.get_id('insurance_product', 'version_view_list'),
+                    'tree'),
+                ],
             }
+
+    @classmethod
+    def drafts_of(cls, versions):
+        """The draft of each product of versions: the one it has, else a copy
+        of the version. A product has one draft however often, or however
+        concurrently, it is asked for: its row is locked meanwhile."""
+        Product = Pool().get('insurance.product')
+        sources = {}
+        for version in versions:
+            sources.setdefault(version.product, version)
+        Product.lock(list(sources))
+        drafts = {d.product: d for d in cls.search([
+                    ('product', 'in', [p.id for p in sources]),
+                    ('state', '=', 'draft'),
+                    ])}
+        missing = [v for p, v in sources.items() if p not in drafts]
+        for version, draft in zip(missing, cls.copy(missing), strict=True):
+            drafts[version.product] = draft
+        return [drafts[p] for p in sources]
 
 
 class VersionContentMixin:
     """Content of a product version: editable only while it is draft
 
-    Content not directly on the version overrides product_version."""
+    Content not directly on the version overrides product_version and names
+    the field that leads to it in _parent_field."""
     __slots__ = ()
+    _parent_field = 'version'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Whoever may not change the version (a published one, by its rule)
+        # may not change its content: sao shows it read-only
+        cls.__access__.add(cls._parent_field)
 
     @property
     def product_version(self):

@@ -1,11 +1,13 @@
 """Channel statements (渠道对账单): what a channel owes for a month.
 
-A statement is built in the background, step by step (one queue task per
-step, so that its progress shows), then confirmed: from then on its lines
-and totals are frozen, and whatever happens later goes to the next
+A statement is built in the background, step by step (a queue task runs
+steps for a second or so, so that the progress of a large month shows and
+a small one is built in a task or two), then confirmed: from then on its
+lines and totals are frozen, and whatever happens later goes to the next
 statement of the channel (see statement_sql). Then it is settled.
 """
 import datetime as dt
+import time
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -35,6 +37,8 @@ FIGURES = ['issued_count', 'premium', 'cancellation_count', 'refund',
     'claim_count', 'claim_amount']
 # Where a first statement of a channel starts taking records in
 BEGINNING = dt.datetime(2000, 1, 1)
+# How long a queue task of a build runs steps before queuing the next
+TASK_SECONDS = 1.0
 
 
 def _money_field(string, help=''):
@@ -194,16 +198,26 @@ class Statement(WorkflowGuard, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def build_step(cls, statements, run, index):
-        "Run step index of the build run, then queue the next one"
+        """Run the steps of the build run from index for TASK_SECONDS, then
+        queue a task for the steps left"""
         for statement in statements:
             if statement.state != 'draft' or statement.build_run != run:
                 continue  # superseded by a later build, or confirmed
             steps = statement.build_steps()
-            statement.run_step(steps[index])
-            statement.record_progress(index + 1, len(steps))
-            if index + 1 < len(steps):
-                queue(cls, STATEMENTS).build_step(
-                    [statement], run, index + 1)
+            done = statement.run_steps(steps, index)
+            statement.record_progress(done, len(steps))
+            if done < len(steps):
+                queue(cls, STATEMENTS).build_step([statement], run, done)
+
+    def run_steps(self, steps, start):
+        """Run steps from start, at least one, till TASK_SECONDS are over;
+        return the index of the next step"""
+        deadline = time.monotonic() + TASK_SECONDS
+        for index in range(start, len(steps)):
+            self.run_step(steps[index])
+            if time.monotonic() >= deadline:
+                return index + 1
+        return len(steps)
 
     @classmethod
     def build_now(cls, statements):

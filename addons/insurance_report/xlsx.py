@@ -124,9 +124,11 @@ def cell_writer(kind):
     if kind == 'text':
         return text_cell
     if kind == 'timestamp':
-        # Stored as naive UTC, read by staff in China
+        # Stored as naive UTC, read by staff in China to the second, as
+        # the back office shows it (Excel would round the fraction up)
         def text(value):
-            return excel_serial(value + CHINA_OFFSET)
+            return excel_serial(
+                (value + CHINA_OFFSET).replace(microsecond=0))
     elif kind == 'date':
         text = excel_serial
     else:

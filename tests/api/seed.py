@@ -40,7 +40,7 @@ def key_of(channel_):
     return raw_key
 
 
-def contract(channel_, product_code, operations=ALL_OPERATIONS):
+def contract(channel_, product_code, operations=ALL_OPERATIONS, **values):
     pool = Pool()
     Contract = pool.get('insurance.contract')
     Product = pool.get('insurance.product')
@@ -51,6 +51,7 @@ def contract(channel_, product_code, operations=ALL_OPERATIONS):
                 'product_version': version.id,
                 'plans': [('add', [p.id for p in version.plans])],
                 'operations': operations,
+                **values,
                 }])
     Contract.activate([created])
     return created

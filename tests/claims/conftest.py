@@ -2,8 +2,6 @@
 (tests/conftest.py), with a trytond-worker adjudicating claims and
 delivering callbacks, and a real HTTP receiver of the callbacks."""
 import json
-import os
-import signal
 import subprocess
 import sys
 import uuid
@@ -14,7 +12,7 @@ import pytest
 from trytond.modules.insurance_claim.tests.receiver import Receiver
 
 from ..client import Client
-from ..server import BIN, server_environment
+from ..server import running_worker, server_environment
 
 SEED = Path(__file__).with_name('seed.py')
 # The receiver listens on 127.0.0.1, where callbacks go only when allowed
@@ -60,15 +58,8 @@ def flight_keys(api_database, api_keys, receiver):
 @pytest.fixture(scope='session')
 def worker(api_database, claims_keys):
     "trytond-worker running the queue: adjudications and deliveries"
-    process = subprocess.Popen([BIN / 'trytond-worker', '-d', api_database],
-        env=server_environment(api_database, **RECEIVER_ALLOWED),
-        start_new_session=True)
-    try:
-        yield process
-    finally:
-        # trytond-worker runs its tasks in child processes: end them all.
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+    with running_worker(api_database, **RECEIVER_ALLOWED) as running:
+        yield running
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The claims channel of the claims API tests, on top of tests/api/seed.py.
 
-CLAIMMALL sells return shipping with the claim operation and posts its
-callbacks to the URL given; prints its raw API key as JSON.
+CLAIMMALL (or the code given) sells return shipping with the claim
+operation and posts its callbacks to the URL given; prints its raw API key
+as JSON.
 """
 import json
 import sys
@@ -18,14 +19,14 @@ from tests.api.seed import channel_with_contract  # noqa: E402
 OPERATIONS = ['quote', 'issue', 'query', 'claim']
 
 
-def main(database, callback_url):
+def main(database, callback_url, code='CLAIMMALL'):
     Pool.start()
     Pool(database).init()
     with Transaction().start(database, 0, context={'language': 'en'}):
         _, key = channel_with_contract(
-            'CLAIMMALL', OPERATIONS, callback_url=callback_url)
-    print(json.dumps({'CLAIMMALL': key}))
+            code, OPERATIONS, callback_url=callback_url)
+    print(json.dumps({code: key}))
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

@@ -1,12 +1,18 @@
 """Fixtures of the browser tests: one Chromium for the whole session, a fresh
 browser context per back office, the shared demo server of tests/conftest.py.
 See README.md in this folder for how to write a staff-task test."""
+import json
 import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from ..server import ROOT, database_uri
+from ..client import Client
+from ..server import ROOT, database_uri, running_worker, server_environment
 from .sao import BackOffice, Problems, install_watchers
 
 try:
@@ -20,6 +26,7 @@ CHROMIUM_ARGS = [
     '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--disable-dev-shm-usage']
 VIEWPORT = {'width': 1280, 'height': 800}
+SEED = Path(__file__).with_name('seed.py')
 
 
 @pytest.fixture(scope='session')
@@ -107,3 +114,35 @@ def action_id(demo_sql):
             f'SELECT action FROM "{table}" WHERE id = %s', (record_id,))
         return action
     return find
+
+
+def seed(database, *arguments):
+    "Run tests/e2e/seed.py on database; return what it prints"
+    return subprocess.run([sys.executable, SEED, database, *arguments],
+        env=server_environment(database), check=True, capture_output=True,
+        text=True).stdout
+
+
+@pytest.fixture
+def new_channel(demo_server, demo_database):
+    """new_channel('FIN') -> (code, client): a channel of a code no other
+    test uses, selling return shipping with every operation, and the
+    partner platform calling the API with its key"""
+    def create(prefix):
+        code = prefix + uuid.uuid4().hex[:8].upper()
+        key = json.loads(seed(demo_database, 'channel', code))
+        return code, Client(demo_server, key)
+    return create
+
+
+@pytest.fixture(scope='session')
+def queue_worker(demo_database):
+    "trytond-worker running the background tasks of the demo server"
+    with running_worker(demo_database) as running:
+        yield running
+
+
+@pytest.fixture(scope='session')
+def refresh_statistics(demo_database):
+    "refresh_statistics() does at once what the statistics cron does"
+    return lambda: seed(demo_database, 'refresh-statistics')

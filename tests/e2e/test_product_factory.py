@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..api.applications import china_today, person
 from ..client import DEMO_KEYS, Client
-from .sao import BackOffice
+from .sao import Screens
 
 CLAIM_RULES = [
     ("延误满 2 小时", 'details.delay_minutes >= 120', 'DELAY_TOO_SHORT',
@@ -22,109 +22,6 @@ RISK_ATTRIBUTES = [
     ('flight_no', "航班号", '文本'), ('flight_date', "航班日期", '日期'),
     ('ticket_price', "票价", '小数')]
 PRICE_BANDS = [('0', '500', '0.8'), ('500', '1500', '1'), ('1500', '', '1.5')]
-
-
-class Screens:
-    "What a person does on sao's screens, in the words of the test"
-
-    def __init__(self, office: BackOffice):
-        self.office = office
-        self.page = office.page
-
-    def fill(self, scope, name, value, tag='input'):
-        "Type value into the field name (again if sao redrew it meanwhile)"
-        field = scope.locator(f'{tag}[name="{name}"]:visible').first
-        for _ in range(3):
-            field.click()
-            field.fill(value)
-            field.press('Tab')
-            self.office.wait_idle()
-            if field.input_value() == value:
-                return
-        raise AssertionError(f"{name} does not keep {value!r}")
-
-    def many2one(self, scope, name, text):
-        """Type text into the many2one name and pick the record: sao takes
-        the only match, or asks in a search dialog"""
-        field = scope.locator(f'input[name="{name}"]').first
-        field.click()
-        field.fill(text)
-        field.press('Tab')
-        self.office.wait_idle()
-        self.pick_searched(text)
-        assert text in field.input_value(), field.input_value()
-
-    def one2many(self, scope, string):
-        return scope.locator('.form-one2many').filter(has=self.page.locator(
-                    '.form-one2many-string', has_text=string)).first
-
-    def new_row(self, widget, **cells):
-        """Add a row to an editable list and fill its cells, given by the
-        header of their column: text, a selection's label or a checkbox"""
-        widget.locator('button[title="新建"]').click()
-        self.office.wait_idle()
-        row = self.edited_row(widget)
-        headers = [h.strip() for h in
-            widget.locator('thead th').all_text_contents()]
-        for header, value in cells.items():
-            cell = row.locator('td').nth(headers.index(header))
-            if value is True:
-                cell.locator('input[type="checkbox"]').last.check()
-            elif cell.locator('select').count():
-                cell.locator('select').select_option(label=value)
-            else:
-                field = cell.locator('input:visible').first
-                field.fill(value)
-                field.press('Tab')
-                self.office.wait_idle()
-                self.pick_searched(value)
-            self.office.wait_idle()
-        return row
-
-    def pick_searched(self, text):
-        "Choose the record matching text when sao asks in a search dialog"
-        search = self.page.locator('.modal.in', has_text="搜索")
-        if search.count():
-            search.last.locator('.treeview tbody tr', has_text=text
-                ).first.dblclick()
-            self.office.wait_idle()
-
-    def edited_row(self, widget):
-        return widget.locator('tbody tr').filter(has=self.page.locator(
-                'td.selection-state input:checked')).first
-
-    def new_record(self, widget):
-        "Open the form of a new record of a list that is not editable"
-        widget.locator('button[title="新建"]').click()
-        self.office.wait_idle()
-        return self.dialog
-
-    @property
-    def dialog(self):
-        return self.page.locator('.modal.in').last
-
-    def add(self, dialog):
-        dialog.locator('button', has_text='添加').last.click()
-        self.office.wait_idle()
-
-    def page_of(self, scope, title):
-        scope.locator('.nav-tabs a', has_text=title).first.click()
-        self.office.wait_idle()
-
-    def new(self, tab):
-        "A new record in the form of the tab (once its list has loaded)"
-        self.office.wait_idle()
-        tab.locator('button[title="新建"]').first.click()
-        self.office.wait_idle()
-        tab.locator('.form').first.wait_for()
-
-    def save(self, tab):
-        tab.locator('button[title="保存"]').first.click()
-        self.office.wait_idle()
-
-    def button(self, scope, name):
-        scope.get_by_role('button', name=name).first.click()
-        self.office.wait_idle()
 
 
 def define_line(screens, code):
@@ -218,14 +115,12 @@ def fill_dict(screens, widget, label, value):
         field = row.locator('input:visible').first
         if attempt:
             # a number entry swaps its text input for a number input on
-            # focus: type into what has the focus
+            # focus: type into the one shown then (':focus' may still name
+            # the hidden text input under load)
             field.click()
-            focused = screens.page.locator(':focus')
-            focused.fill(value)
-            focused.press('Tab')
-        else:
-            field.fill(value)
-            field.press('Tab')
+            field = row.locator('input:visible').first
+        field.fill(value)
+        field.press('Tab')
         screens.office.wait_idle()
         shown = row.locator('input:visible').first.input_value()
         if same_entry(shown, value):
@@ -286,6 +181,14 @@ def try_out(screens, tab):
 
 def grant(screens, version_name, channel_name="淘猫商城"):
     "The business user's contract granting the version to the channel"
+    tab = draft_grant(screens, version_name, channel_name)
+    screens.save(tab)
+    screens.button(tab, "生效")
+    return tab
+
+
+def draft_grant(screens, version_name, channel_name):
+    "A new contract granting the STANDARD plan of the version, not saved"
     office = screens.office
     tab = office.open_menu('保险', '渠道', '授权契约')
     screens.new(tab)
@@ -299,8 +202,6 @@ def grant(screens, version_name, channel_name="淘猫商城"):
     plans.locator('.dropdown-menu li', has_text='[STANDARD]').first.click()
     office.wait_idle()
     plans.locator('tbody tr', has_text='STANDARD').first.wait_for()
-    screens.save(tab)
-    screens.button(tab, "生效")
     return tab
 
 

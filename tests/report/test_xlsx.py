@@ -18,6 +18,7 @@ from trytond.modules.insurance_report.tests.tools import (
     sheet_rows,
     workbook,
 )
+from trytond.modules.insurance_report.xlsx import Column, Workbook
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 
@@ -104,3 +105,12 @@ def test_statistics_xlsx_equals_the_statistics():
     assert (issued, premium, cancelled, refunds) == (2, 29.3, 1, 7.45)
     assert (reported, paid, paid_amount) == (1, 1, 12.0)
     assert loss_ratio == pytest.approx(0.4096)
+
+
+def test_timestamps_in_china_time_to_the_second():
+    "As the back office shows them: Excel would round 10:00:00.9 up"
+    book = Workbook()
+    book.sheet("时间", [Column("时间", 'timestamp')]).write_all(
+        [(dt.datetime(2026, 3, 2, 2, 0, 0, 900000),)])
+    (stamp,), = sheet_rows(workbook(book.close())["时间"])
+    assert stamp == dt.datetime(2026, 3, 2, 10, 0, 0)

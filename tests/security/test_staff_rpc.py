@@ -23,14 +23,15 @@ def test_money_moves_only_through_the_workflow(
     claims.model('insurance.claim', 'take', [claim])
     assert claims.error('insurance.claim', 'write', [claim], {
             'state': 'paid', 'paid_amount': decimal('50000.00')})
-    claims.model('insurance.claim', 'write', [claim], {
+    # more than the sum insured: refused as written, the suggestion stays
+    assert claims.error('insurance.claim', 'write', [claim], {
             'approved_amount': decimal('50000.00')})
-    assert claims.error('insurance.claim', 'approve', [claim])
 
     state, = claims.model('insurance.claim', 'read', [claim],
-        ['state', 'paid_amount', 'paid_at'])
+        ['state', 'approved_amount', 'paid_amount', 'paid_at'])
     assert (state['state'], state['paid_amount'], state['paid_at']) == (
         'under_review', None, None)
+    assert state['approved_amount'] == decimal('999.00')
 
 
 def test_no_staff_role_searches_the_admin_password_hash(
@@ -40,3 +41,7 @@ def test_no_staff_role_searches_the_admin_password_hash(
         assert staff.error('res.user', 'search_count', [
                 ('login', '=', 'admin'),
                 ('password_hash', 'like', '$argon2id$%')]), login
+        # nor in a clause nested in a relation (converted without checks)
+        assert staff.error('res.user', 'search_count', [
+                ('login', '=', login), ('create_uid', 'where', [
+                        ('password_hash', 'like', '$argon2id$%')])]), login

@@ -26,6 +26,14 @@ PATHS = {
     'insurance.channel': ['api_keys.key_hash', 'write_uid.password_reset'],
     }
 
+# The same secrets in a clause nested in a relation's `where`, which trytond
+# converts without access checks
+NESTED = {
+    'res.user': ('create_uid', 'password_hash'),
+    'insurance.contract': ('channel', 'webhook_secret'),
+    'insurance.channel': ('api_keys', 'key_hash'),
+    }
+
 
 @pytest.fixture(scope='module', autouse=True)
 def module():
@@ -57,6 +65,24 @@ def test_no_role_searches_sorts_or_reads_a_secret():
             for model, names in SECRETS.items():
                 with pytest.raises(AccessError):
                     pool.get(model).read([1], names)
+
+
+@with_transaction()
+def test_no_role_searches_a_secret_in_a_nested_clause():
+    pool = Pool()
+    create_channel()
+    for role in ROLES:
+        user = create_user(role[len('group_'):], role)
+        # as over sao's JSON-RPC: a request of the user
+        with Transaction().set_user(user.id), check_access(), \
+                Transaction().set_context(_request={}):
+            for model, (relation, secret) in NESTED.items():
+                assert refused(pool.get(model), [
+                        (relation, 'where', [(secret, 'like', '$%')])]), (
+                    role, model)
+    # the partner API, workers and crons (user 0) search as they need
+    assert pool.get('res.user').search_count(
+        [('create_uid', 'where', [('password_hash', 'like', '$%')])]) >= 0
 
 
 @with_transaction()

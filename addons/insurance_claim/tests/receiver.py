@@ -1,9 +1,12 @@
 """A real HTTP receiver of callbacks on 127.0.0.1, run in a thread.
 
 It answers the statuses it is given in turn (then 200) and keeps every
-request it got, in order of arrival.
+request it got, in order of arrival. It may go away (stop) and come back on
+the same port (restart).
 """
 import json
+import select
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -28,28 +31,55 @@ class Receiver:
         self.statuses = list(statuses)
         self.delay = delay
         self.received = []
+        # received and answered to a sender still waiting, or whose sender
+        # was gone (killed) before the answer
+        self.answered = []
+        self.abandoned = []
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(('127.0.0.1', 0), self._handler())
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, daemon=True)
+        self.address = self.server.server_address
 
     @property
     def url(self):
-        host, port = self.server.server_address
+        host, port = self.address
         return f'http://{host}:{port}/callbacks'
 
+    @property
+    def in_flight(self):
+        "How many requests it got and is still to answer"
+        with self._lock:
+            return (len(self.received) - len(self.answered)
+                - len(self.abandoned))
+
     def __enter__(self):
-        self.thread.start()
+        threading.Thread(
+            target=self.server.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.server.server_close()
+        self.stop()
+
+    def stop(self):
+        "Go away: connections to its port are refused"
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def restart(self):
+        "Come back on the same port"
+        self.server = ThreadingHTTPServer(self.address, self._handler())
+        return self.__enter__()
 
     def next_status(self, request):
         with self._lock:
             self.received.append(request)
             return self.statuses.pop(0) if self.statuses else 200
+
+    def settle(self, request, sender_waits):
+        with self._lock:
+            (self.answered if sender_waits else self.abandoned).append(
+                request)
 
     @property
     def event_ids(self):
@@ -65,6 +95,7 @@ class Receiver:
                     self.rfile.read(length), time.monotonic())
                 status = receiver.next_status(request)
                 time.sleep(receiver.delay)
+                receiver.settle(request, sender_waits(self.connection))
                 self.send_response(status)
                 self.send_header('Content-Length', '0')
                 self.end_headers()
@@ -72,6 +103,15 @@ class Receiver:
             def log_message(self, *args):
                 pass
         return Handler
+
+
+def sender_waits(connection):
+    "Whether the sender still waits for the answer (has not hung up)"
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return not readable or connection.recv(1, socket.MSG_PEEK) != b''
+    except OSError:
+        return False
 
 
 def unused_url():

@@ -1,6 +1,7 @@
 """Money moves only through the workflow: what staff send over RPC to
 create, write, copy or delete cannot set states, amounts or payments
 (issue 11, item 1)."""
+import datetime as dt
 import json
 from contextlib import contextmanager
 from decimal import Decimal
@@ -8,7 +9,10 @@ from decimal import Decimal
 import pytest
 
 from trytond.modules.insurance_base.exceptions import WorkflowGuardError
-from trytond.modules.insurance_claim.exceptions import ClaimValidationError
+from trytond.modules.insurance_claim.exceptions import (
+    ClaimError,
+    ClaimValidationError,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction, check_access
@@ -95,10 +99,25 @@ def test_handler_cannot_write_a_payment():
                 ]:
             with pytest.raises(WorkflowGuardError):
                 Claim.write([claim], values)
-        Claim.write([claim], {'approved_amount': D('50000.00')})
+        # more than the sum insured: refused when typed, not at approval
         with pytest.raises(ClaimValidationError):
-            Claim.approve([claim])
+            Claim.write([claim], {'approved_amount': D('50000.00')})
     assert (claim.state, claim.paid_amount) == ('under_review', None)
+
+
+@with_transaction()
+def test_service_cannot_file_a_claim_the_policy_does_not_cover():
+    Claim = Pool().get('insurance.claim')
+    policy = policy_insured_for_1000()
+    with as_user('service', 'group_customer_service'):
+        with pytest.raises(ClaimError) as refusal:
+            Claim.create([{
+                        'policy': policy.id,
+                        'incident_date': dt.date(2000, 1, 1),
+                        'claimed_amount': D('100.00'),
+                        }])
+    assert refusal.value.code == 'NOT_COVERED'
+    assert not Claim.search([('policy', '=', policy.id)])
 
 
 @with_transaction()

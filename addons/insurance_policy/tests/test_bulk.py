@@ -226,7 +226,18 @@ def skipped_by_bulk(Model):
         for name, field in Model._fields.items()
         if getattr(field, 'domain', None)
         and not isinstance(field, fields.Function)]
-    return hooks + domains
+    return [hook for hook in hooks + domains if hook not in ACCESS_GUARDS]
+
+
+# Hooks that refuse only what staff send over RPC (check_access, external):
+# the engine that inserts policies is not such a caller, so they have
+# nothing to run there.
+ACCESS_GUARDS = {
+    'trytond.modules.insurance_base.guard.WorkflowGuard.create',
+    'trytond.modules.insurance_base.guard.WorkflowGuard.check_modification',
+    'trytond.modules.insurance_policy.policy.Policy.create',
+    'trytond.modules.insurance_policy.policy.Policy.check_modification',
+    }
 
 
 @with_transaction()

@@ -111,6 +111,25 @@ def test_new_version_copies_everything():
 
 
 @with_transaction()
+def test_new_version_makes_one_draft_however_often_pressed():
+    Version = Pool().get('insurance.product.version')
+    demo.load()
+    published = get_version('RETURN_SHIPPING')
+    draft = new_draft('RETURN_SHIPPING')
+    for _ in range(3):
+        action = Version.new_version([published])
+        assert action['res_id'] == [draft.id]
+    # the form of the draft opens first
+    assert [view_type for _, view_type in action['views']] == [
+        'form', 'tree']
+    assert Version.search([
+            ('product', '=', published.product.id),
+            ], order=[('number', 'ASC')]) == [published, draft]
+    # from the draft itself too, and for two versions of the product
+    assert Version.new_version([draft, published])['res_id'] == [draft.id]
+
+
+@with_transaction()
 def test_published_version_is_read_only():
     pool = Pool()
     Version = pool.get('insurance.product.version')
@@ -256,6 +275,33 @@ def test_underwriter_writes():
         Version.new_version(Version.browse([version.id]))
         draft, = Version.search([('state', '=', 'draft')])
         Version.publish([draft])
+
+
+@with_transaction()
+def test_staff_change_only_drafts_and_their_content():
+    "The published content is refused, and shown read-only (_write)"
+    pool = Pool()
+    Plan = pool.get('insurance.plan')
+    Coverage = pool.get('insurance.plan.coverage')
+    Row = pool.get('insurance.rating.table.row')
+    demo.load()
+    underwriter = create_user('uw', 'group_underwriter')
+    published = get_version('RETURN_SHIPPING')
+    draft = new_draft('RETURN_SHIPPING')
+    for version, writable in [(published, False), (draft, True)]:
+        plan = get_plan(version, 'STANDARD')
+        content = [
+            (Plan, plan), (Coverage, plan.coverages[0]),
+            (Row, version.rating_tables[0].rows[0])]
+        with Transaction().set_user(underwriter.id), check_access():
+            for Model, record in content:
+                (read,) = Model.read([record.id], ['_write', '_delete'])
+                assert (read['_write'], read['_delete']) == (
+                    writable, writable), Model.__name__
+    with pytest.raises(AccessError):
+        write_as(underwriter, [get_plan(published, 'STANDARD')],
+            {'name': "改名"})
+    write_as(underwriter, [get_plan(draft, 'STANDARD')], {'name': "改名"})
 
 
 @with_transaction()
