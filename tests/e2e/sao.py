@@ -373,6 +373,11 @@ class Screens:
         tab.locator('button[title="保存"]').first.click()
         self.office.wait_idle()
 
+    def saved(self, tab):
+        "Save the form in the tab and see sao say so"
+        self.save(tab)
+        tab.locator('.infobar .alert', has_text="记录保存成功").wait_for()
+
     def refusal(self):
         "The message of the warning sao shows for a refusal, once closed"
         dialog = self.page.locator('.modal.in.warning-dialog').last

@@ -36,18 +36,6 @@ def fill_number(screens, scope, name, value):
     assert Decimal(shown.replace(',', '')) == Decimal(value), shown
 
 
-def saved(screens, tab):
-    "Save the form in the tab and see sao say so"
-    screens.save(tab)
-    tab.locator('.infobar .alert', has_text="记录保存成功").wait_for()
-
-
-def shown_state(tab):
-    "The label of the state the form shows"
-    return tab.locator('.form select[name="state"] option:checked'
-        ).first.inner_text()
-
-
 def go_to_tab(office, title):
     office.page.locator('#tablist > li', has_text=title).locator(
         'a').first.click()
@@ -70,7 +58,7 @@ def add_channel(screens, code, name):
             screens.save(tab)
             assert says in screens.refusal()
         screens.fill(tab, field, good[field], tag)
-    saved(screens, tab)
+    screens.saved(tab)
     return tab
 
 
@@ -131,9 +119,9 @@ def test_business_adds_grants_changes_and_closes_a_channel(
     contract.locator('select[name="operations"]').select_option(
         label=["报价", "承保", "查询", "理赔"])
     office.wait_idle()
-    saved(screens, contract)
+    screens.saved(contract)
     screens.button(contract, "生效")
-    assert shown_state(contract) == "生效中"
+    assert screens.shown(contract, 'state').inner_text() == "生效中"
     number, = demo_sql(
         "SELECT k.number FROM insurance_contract k JOIN insurance_channel c "
         "ON c.id = k.channel WHERE c.code = %s AND k.state = 'active'",
@@ -158,7 +146,7 @@ def test_business_adds_grants_changes_and_closes_a_channel(
 
     # change the grant: the policies issued from now on follow the new terms
     fill_number(screens, contract, 'rate_adjustment', '1.5')
-    saved(screens, contract)
+    screens.saved(contract)
     screens.page_of(contract, "版本")
     assert screens.one2many(contract, "版本").locator(
         'tbody tr').count() == 2
@@ -176,19 +164,19 @@ def test_business_adds_grants_changes_and_closes_a_channel(
     channel = go_to_tab(office, "渠道")
     screens.page_of(channel, "基本信息")
     screens.fill(channel, 'ip_allowlist', '203.0.113.7', 'textarea')
-    saved(screens, channel)
+    screens.saved(channel)
     refused = shop.post('/quotes', application)
     assert (refused.status_code, error_code(refused)) == (
         403, 'IP_NOT_ALLOWED')
     screens.fill(channel, 'ip_allowlist', LOCAL, 'textarea')
-    saved(screens, channel)
+    screens.saved(channel)
     assert shop.post('/quotes', application).status_code == 200
 
     # terminate the grant: the channel may no longer sell the product
     contract = go_to_tab(office, "授权契约")
     contract.get_by_role('button', name="终止").click()
     screens.confirm("终止后渠道不能再依据该契约出单。确定终止？")
-    assert shown_state(contract) == "已终止"
+    assert screens.shown(contract, 'state').inner_text() == "已终止"
     assert demo_sql(
         "SELECT k.state, bool_and(v.effective_to IS NOT NULL) "
         "FROM insurance_contract k JOIN insurance_contract_version v "
@@ -201,7 +189,7 @@ def test_business_adds_grants_changes_and_closes_a_channel(
     channel = go_to_tab(office, "渠道")
     channel.locator('button[name="close"]').click()
     screens.confirm("该渠道的所有 API 调用都将被拒绝。确定关闭？")
-    assert shown_state(channel) == "已关闭"
+    assert screens.shown(channel, 'state').inner_text() == "已关闭"
     assert demo_sql("SELECT state FROM insurance_channel WHERE code = %s",
         (code,)) == [('closed',)]
     refused = shop.post('/quotes', application)
@@ -209,11 +197,11 @@ def test_business_adds_grants_changes_and_closes_a_channel(
         403, 'CHANNEL_CLOSED')
     # a closed channel is granted nothing
     contract = draft_grant(screens, "退货运费险", name)
-    saved(screens, contract)
+    screens.saved(contract)
     with office.expect_problem("已关闭"):
         contract.get_by_role('button', name="生效").click()
         assert f"渠道“{name}”已关闭" in screens.refusal()
-    assert shown_state(contract) == "草稿"
+    assert screens.shown(contract, 'state').inner_text() == "草稿"
     assert demo_sql(
         "SELECT k.state FROM insurance_contract k JOIN insurance_channel c "
         "ON c.id = k.channel WHERE c.code = %s ORDER BY k.id",

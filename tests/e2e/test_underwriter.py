@@ -51,18 +51,6 @@ def apply(screens, dialog):
     screens.office.wait_idle()
 
 
-def saved(screens, tab):
-    "Save the form in the tab and see sao say so"
-    screens.save(tab)
-    tab.locator('.infobar .alert', has_text="记录保存成功").wait_for()
-
-
-def shown_state(tab):
-    "The label of the state the form shows"
-    return tab.locator('.form select[name="state"] option:checked'
-        ).first.inner_text()
-
-
 def test_underwriter_creates_changes_publishes_and_withdraws_a_product(
         back_office, demo_sql):
     suffix = uuid.uuid4().hex[:6].upper()
@@ -80,7 +68,7 @@ def test_underwriter_creates_changes_publishes_and_withdraws_a_product(
     screens.page_of(dialog, "核保规则")
     screens.new_row(screens.one2many(dialog, "核保规则"), **TICKET_RULE)
     apply(screens, dialog)
-    saved(screens, tab)
+    screens.saved(tab)
     assert versions_of(demo_sql, code) == [(1, 'draft', False)]
     assert demo_sql(
         "SELECT (SELECT array_agg(a.name ORDER BY a.name) "
@@ -98,7 +86,7 @@ def test_underwriter_creates_changes_publishes_and_withdraws_a_product(
 
     # publish
     screens.button(tab, "发布")
-    assert shown_state(tab) == "已发布"
+    assert screens.shown(tab, 'state').inner_text() == "已发布"
     assert versions_of(demo_sql, code) == [(1, 'published', True)]
 
     # a published version is shown read-only: nothing to type and refuse
@@ -115,7 +103,7 @@ def test_underwriter_creates_changes_publishes_and_withdraws_a_product(
     title = office.tab_titles[-1]
     assert "新版本" in title and f"{name} v1" in title, title
     assert draft.locator('input[name="number"]:visible').input_value() == '2'
-    assert shown_state(draft) == "草稿"
+    assert screens.shown(draft, 'state').inner_text() == "草稿"
     office.screenshot(office.name + '-new-version')
     # pressed again on v1, however often: the same draft, no v3
     for _ in range(2):
@@ -133,19 +121,19 @@ def test_underwriter_creates_changes_publishes_and_withdraws_a_product(
     dialog = open_plan(screens, draft)
     screens.fill(dialog, 'base_premium', '6.00')
     apply(screens, dialog)
-    saved(screens, draft)
+    screens.saved(draft)
     assert plan_of(demo_sql, code, 2) == [(6, ['TICKET_PRICE_TOO_HIGH'])]
     assert plan_of(demo_sql, code, 1) == [(5, ['TICKET_PRICE_TOO_HIGH'])]
 
     # publish the new version: it replaces the old one
     screens.button(draft, "发布")
-    assert shown_state(draft) == "已发布"
+    assert screens.shown(draft, 'state').inner_text() == "已发布"
     assert versions_of(demo_sql, code) == [
         (1, 'superseded', True), (2, 'published', True)]
 
     # withdraw it: the product sells nothing any more
     screens.button(draft, "下架")
-    assert shown_state(draft) == "已下架"
+    assert screens.shown(draft, 'state').inner_text() == "已下架"
     assert versions_of(demo_sql, code) == [
         (1, 'superseded', True), (2, 'withdrawn', True)]
 
@@ -167,14 +155,14 @@ def test_underwriter_is_told_what_is_wrong(back_office, demo_sql):
     assert not demo_sql(
         "SELECT id FROM insurance_product WHERE name = %s", (name,))
     screens.fill(tab, 'code', code)
-    saved(screens, tab)
+    screens.saved(tab)
 
     tab = office.open_menu('保险', '产品', '产品版本')
     screens.new(tab)
     screens.many2one(tab, 'product', name)
-    saved(screens, tab)
+    screens.saved(tab)
     with office.expect_problem("没有方案，不能发布"):
         tab.get_by_role('button', name="发布").click()
         assert f"版本“{name} v1”没有方案，不能发布。" in screens.refusal()
-    assert shown_state(tab) == "草稿"
+    assert screens.shown(tab, 'state').inner_text() == "草稿"
     assert versions_of(demo_sql, code) == [(1, 'draft', False)]
