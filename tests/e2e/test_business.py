@@ -207,3 +207,14 @@ def test_business_adds_grants_changes_and_closes_a_channel(
     refused = shop.post('/quotes', application)
     assert (refused.status_code, error_code(refused)) == (
         403, 'CHANNEL_CLOSED')
+    # a closed channel is granted nothing
+    contract = draft_grant(screens, "退货运费险", name)
+    saved(screens, contract)
+    with office.expect_problem("已关闭"):
+        contract.get_by_role('button', name="生效").click()
+        assert f"渠道“{name}”已关闭" in screens.refusal()
+    assert shown_state(contract) == "草稿"
+    assert demo_sql(
+        "SELECT k.state FROM insurance_contract k JOIN insurance_channel c "
+        "ON c.id = k.channel WHERE c.code = %s ORDER BY k.id",
+        (code,)) == [('terminated',), ('draft',)]
