@@ -23,7 +23,9 @@ from playwright.sync_api import Error as PlaywrightError
 from trytond.modules.insurance_base.timezone import china_today
 
 from ..client import DEMO_KEYS, Client
+from ..scale.backoffice import BackOffice as RpcOffice
 from ..server import server_environment
+from .sao import STAFF_PASSWORD
 
 BUILD_STATEMENT = (
     Path(__file__).parents[1] / 'report' / 'build_statement.py')
@@ -133,8 +135,9 @@ def insurance_screens(demo_sql):
 @pytest.fixture(scope='module')
 def records_to_open(demo_server, demo_database, demo_sql):
     """What the demo data leaves empty, made as the partners and finance
-    make it: a ZHIFUPAY policy, its endorsement and claim (their logs and
-    callback events), the month's statement of ZHIFUPAY"""
+    make it: a ZHIFUPAY policy, its endorsement and claim, taken by the
+    claims handler (its log and callback event), the month's statement of
+    ZHIFUPAY"""
     zhifupay = Client(demo_server, DEMO_KEYS['ZHIFUPAY'])
     today = china_today().isoformat()
     issued = zhifupay.post('/policies', {
@@ -153,6 +156,10 @@ def records_to_open(demo_server, demo_database, demo_sql):
                     'claimed_amount': '100.00'})]:
         response = zhifupay.post(path, body)
         assert response.status_code == 201, response.text
+    claims = RpcOffice(demo_server, demo_database, 'claims', STAFF_PASSWORD)
+    claims.model('insurance.claim', 'take', claims.model(
+            'insurance.claim', 'search',
+            [('number', '=', response.json()['claim_no'])], 0, None, None))
     if not demo_sql("""SELECT 1 FROM insurance_statement statement
             JOIN insurance_channel channel ON channel.id = statement.channel
             WHERE channel.code = 'ZHIFUPAY'"""):
