@@ -73,6 +73,15 @@ def load_staff_users():
     User.write([admin], {'language': chinese.id})
 
 
+def finish_module_configuration():
+    """Mark the module configuration wizard done, as trytond does once the
+    administrator went through it: the languages and users are set up here,
+    so the administrator's first login lands on the menu"""
+    from trytond.pool import Pool
+    Item = Pool().get('ir.module.config_wizard.item')
+    Item.write(Item.search([('state', '=', 'open')]), {'state': 'done'})
+
+
 def load(database):
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -81,6 +90,7 @@ def load(database):
     with Transaction().start(database, 0) as transaction:
         load_module_demos()
         load_staff_users()
+        finish_module_configuration()
         transaction.commit()
 
 

@@ -116,7 +116,10 @@ class WorkflowGuard:
     def keeps(self, name, value):
         "Whether writing value on the field name leaves it as it is"
         if self._fields[name]._type in {'one2many', 'many2many'}:
-            return not value
+            # sao adds again the lines a person opened and closed
+            linked = {line.id for line in getattr(self, name)}
+            return all(action[0] == 'add' and set(action[1]) <= linked
+                for action in value or [])
         current = comparable(getattr(self, name))
         if current in EMPTY and value in EMPTY:
             return True

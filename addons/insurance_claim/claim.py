@@ -146,6 +146,7 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
             ('paid', "Paid"),
             ('closed', "Closed"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
     handler = fields.Many2One('res.user', "Handler", readonly=True)
     remaining_sum_insured = fields.Function(fields.Numeric(
             "Remaining Sum Insured", digits=MONEY_DIGITS),
@@ -383,7 +384,11 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
                     'insurance_claim.msg_claim_no_delete'))
         if mode == 'write' and external:
             for claim in claims:
-                claim.check_not_final()
+                # sao saving the form unchanged before a button is no update
+                if not all(claim.keeps(name, value)
+                        for name, value in values.items()
+                        if name in cls._fields):
+                    claim.check_not_final()
 
     @classmethod
     def validate_fields(cls, claims, field_names):
@@ -444,7 +449,7 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
         if self.state in FINAL_STATES:
             raise ClaimError('CLAIM_FINAL', gettext(
                     'insurance_claim.msg_claim_final',
-                    claim=self.number, state=self.state))
+                    claim=self.number, state=self.state_string))
 
     @classmethod
     def file(cls, policy, incident_date, claimed_amount, details,

@@ -143,8 +143,13 @@ class BackOffice:
             select.select_option(self.database)
         page.fill('#login', login)
         page.click('.modal button.btn-primary')
-        page.locator('.modal input[type=password]').fill(password)
-        page.keyboard.press('Enter')
+        # sao asks for no password when the browser context still holds a
+        # session of the user (logging in again after a reload)
+        asked = page.locator('.modal input[type=password]')
+        asked.or_(page.locator('#menu .treeview tbody tr')).first.wait_for()
+        if asked.is_visible():
+            asked.fill(password)
+            page.keyboard.press('Enter')
 
     def login(self, login, password=None):
         "Log in as login (password of the demo users by default)"
@@ -186,8 +191,8 @@ class BackOffice:
         """Run an ir.action (its id) as the menu would, e.g. an id from
         `action_id(database, 'insurance_product.act_product_form')`"""
         self.page.evaluate(
-            "([action, data, context]) => "
-            "Sao.Action.execute(action, data, context)",
+            "([action, data, context]) => { "
+            "Sao.Action.execute(action, data, context); }",
             [action_id, data or {}, context or {}])
         self.wait_idle()
         return self.tab
@@ -195,7 +200,7 @@ class BackOffice:
     def open_url(self, path):
         "Open a sao URL such as 'model/insurance.product/5'"
         self.page.evaluate(
-            "(path) => Sao.open_url(path)", f'{self.database}/{path}')
+            "(path) => { Sao.open_url(path); }", f'{self.database}/{path}')
         self.wait_idle()
         return self.tab
 
@@ -210,10 +215,12 @@ class BackOffice:
         return self.page.locator('#tablist > li').all_inner_texts()
 
     def rpc(self, method, *params):
-        "Call the server as the logged-in user, e.g. rpc('model.x.search', [])"
+        """Call the server as the logged-in user, e.g.
+        rpc('model.x.search', []); an error raises (and is a problem) rather
+        than opening sao's error dialog"""
         return self.page.evaluate(
             "([method, params]) => Sao.rpc({method: method, params: params},"
-            " Sao.Session.current_session)",
+            " Sao.Session.current_session, true, false)",
             [method, list(params) + [{}]])
 
     def download(self, button):
@@ -365,6 +372,15 @@ class Screens:
     def save(self, tab):
         tab.locator('button[title="保存"]').first.click()
         self.office.wait_idle()
+
+    def refusal(self):
+        "The message of the warning sao shows for a refusal, once closed"
+        dialog = self.page.locator('.modal.in.warning-dialog').last
+        dialog.wait_for()
+        message = dialog.locator('.modal-body').inner_text()
+        dialog.get_by_role('button', name="确定").click()
+        self.office.wait_idle()
+        return message
 
     def button(self, scope, name):
         scope.get_by_role('button', name=name).first.click()

@@ -1,5 +1,6 @@
 """The back office as a person sees it: sao in headless Chromium."""
 import json
+import time
 import urllib.request
 
 
@@ -9,6 +10,14 @@ def test_staff_user_sees_insurance_menu_in_chinese(back_office):
     menu = office.page.inner_text('#menu')
     assert '保险' in menu
     assert 'Insurance' not in menu
+
+
+def test_administrator_lands_on_the_menu(back_office):
+    "No module configuration wizard: the demo set-up finished it"
+    office = back_office('admin')
+
+    assert '保险' in office.page.inner_text('#menu')
+    assert office.tab_titles == []
 
 
 def test_wrong_password_is_refused(back_office):
@@ -25,8 +34,11 @@ def test_wrong_password_is_refused(back_office):
 def test_login_page_offers_the_served_database_only(
         back_office, demo_server, demo_database):
     office = back_office()
+    started = time.monotonic()
     office.open_login_page()
+    seconds = time.monotonic() - started
 
+    assert seconds < 1, f"the login page took {seconds:.2f} s"
     database = office.page.locator('input#database')
     assert database.input_value() == demo_database
     assert database.get_attribute('readonly') is not None

@@ -116,6 +116,10 @@ def test_claims_handler_takes_approves_within_the_sum_insured_and_pays(
             "WHERE c.number = %s ORDER BY l.at, l.id", (claim_no,))]
     assert [entry[0] for entry in log] == logged_at
 
+    screens.button(tab, '结案')
+    expect(screens.shown(tab, 'state')).to_have_text('已结案')
+    assert claim_row(demo_sql, claim_no, 'state') == ('closed',)
+
 
 def read_change_log(screens, tab):
     """The rows of the claim's change log as (time, by, field, before,

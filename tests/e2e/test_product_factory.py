@@ -181,6 +181,14 @@ def try_out(screens, tab):
 
 def grant(screens, version_name, channel_name="淘猫商城"):
     "The business user's contract granting the version to the channel"
+    tab = draft_grant(screens, version_name, channel_name)
+    screens.save(tab)
+    screens.button(tab, "生效")
+    return tab
+
+
+def draft_grant(screens, version_name, channel_name):
+    "A new contract granting the STANDARD plan of the version, not saved"
     office = screens.office
     tab = office.open_menu('保险', '渠道', '授权契约')
     screens.new(tab)
@@ -194,8 +202,6 @@ def grant(screens, version_name, channel_name="淘猫商城"):
     plans.locator('.dropdown-menu li', has_text='[STANDARD]').first.click()
     office.wait_idle()
     plans.locator('tbody tr', has_text='STANDARD').first.wait_for()
-    screens.save(tab)
-    screens.button(tab, "生效")
     return tab
 
 

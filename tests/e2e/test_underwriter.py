@@ -148,3 +148,33 @@ def test_underwriter_creates_changes_publishes_and_withdraws_a_product(
     assert shown_state(draft) == "已下架"
     assert versions_of(demo_sql, code) == [
         (1, 'superseded', True), (2, 'withdrawn', True)]
+
+
+def test_underwriter_is_told_what_is_wrong(back_office, demo_sql):
+    "A product code taken, a version without a plan: refused, unchanged"
+    suffix = uuid.uuid4().hex[:6].upper()
+    code, name = f'UW_EMPTY_{suffix}', f"空产品 {suffix}"
+    office = back_office('underwriter')
+    screens = Screens(office)
+    tab = office.open_menu('保险', '产品', '产品')
+    screens.new(tab)
+    screens.fill(tab, 'code', 'RETURN_SHIPPING')
+    screens.fill(tab, 'name', name)
+    screens.many2one(tab, 'line', 'RETURN_SHIPPING')
+    with office.expect_problem("产品代码必须唯一"):
+        screens.save(tab)
+        assert "产品代码必须唯一" in screens.refusal()
+    assert not demo_sql(
+        "SELECT id FROM insurance_product WHERE name = %s", (name,))
+    screens.fill(tab, 'code', code)
+    saved(screens, tab)
+
+    tab = office.open_menu('保险', '产品', '产品版本')
+    screens.new(tab)
+    screens.many2one(tab, 'product', name)
+    saved(screens, tab)
+    with office.expect_problem("没有方案，不能发布"):
+        tab.get_by_role('button', name="发布").click()
+        assert f"版本“{name} v1”没有方案，不能发布。" in screens.refusal()
+    assert shown_state(tab) == "草稿"
+    assert versions_of(demo_sql, code) == [(1, 'draft', False)]

@@ -106,6 +106,28 @@ def test_handler_cannot_write_a_payment():
 
 
 @with_transaction()
+def test_change_log_lines_are_only_read_again():
+    """sao adds again the log lines a person opened, when it saves the form
+    before a button: that is no change"""
+    Claim = Pool().get('insurance.claim')
+    policy = policy_insured_for_1000()
+    claim, other = under_review(policy), under_review(policy)
+    Claim.approve([claim])
+    claim.payment_reference = 'BANK-7'
+    claim.save()
+    Claim.pay([claim])
+    own_logs = [log.id for log in claim.history]
+    with as_user('handler', 'group_claims'):
+        # even on a paid claim, which can no longer be updated
+        Claim.write([claim], {'history': [('add', own_logs)]})
+        for action in [('add', [other.history[0].id]),
+                ('remove', own_logs[:1]), ('delete', own_logs[:1])]:
+            with pytest.raises(WorkflowGuardError):
+                Claim.write([claim], {'history': [action]})
+    assert [log.id for log in Claim(claim.id).history] == own_logs
+
+
+@with_transaction()
 def test_service_cannot_file_a_claim_the_policy_does_not_cover():
     Claim = Pool().get('insurance.claim')
     policy = policy_insured_for_1000()
