@@ -79,7 +79,10 @@ class Bulk(WorkflowGuard, Workflow, ModelSQL, ModelView):
     total_rows = fields.Integer("Rows", readonly=True)
     issued = fields.Integer("Issued", readonly=True)
     rejected = fields.Integer("Rejected", readonly=True)
-    progress = fields.Function(fields.Float("Progress", digits=(3, 1)),
+    # The share done (0 to 1), as sao's progress bar takes it: it shows
+    # 33.3 % from digits (1, 3) (a percentage with digits (3, 1) made it
+    # ask for -1 decimals and stopped drawing the form)
+    progress = fields.Function(fields.Float("Progress", digits=(1, 3)),
         'get_progress')
     next_offset = fields.Integer("Next Offset", readonly=True)
     next_line = fields.Integer("Next Line", readonly=True)
@@ -132,9 +135,8 @@ class Bulk(WorkflowGuard, Workflow, ModelSQL, ModelView):
 
     def get_progress(self, name):
         if not self.total_rows:
-            return 100.0 if self.state == 'done' else 0.0
-        return round(
-            100.0 * (self.issued + self.rejected) / self.total_rows, 1)
+            return 1.0 if self.state == 'done' else 0.0
+        return round((self.issued + self.rejected) / self.total_rows, 3)
 
     def get_report(self, name):
         output = io.StringIO()
@@ -422,4 +424,6 @@ class Upload(Wizard):
             effective_date=self.start.effective_date)
         job.save()
         Bulk.start([job])
+        # the job's form first: its progress and rejected rows show there
+        action['views'].reverse()
         return action, {'res_id': [job.id]}

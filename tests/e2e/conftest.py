@@ -125,12 +125,12 @@ def seed(database, *arguments):
 
 @pytest.fixture
 def new_channel(demo_server, demo_database):
-    """new_channel('FIN') -> (code, client): a channel of a code no other
-    test uses, selling return shipping with every operation, and the
-    partner platform calling the API with its key"""
-    def create(prefix):
+    """new_channel('FIN', product='RETURN_SHIPPING') -> (code, client): a
+    channel of a code no other test uses, selling the product with every
+    operation, and the partner platform calling the API with its key"""
+    def create(prefix, product='RETURN_SHIPPING'):
         code = prefix + uuid.uuid4().hex[:8].upper()
-        key = json.loads(seed(demo_database, 'channel', code))
+        key = json.loads(seed(demo_database, 'channel', code, product))
         return code, Client(demo_server, key)
     return create
 

@@ -191,8 +191,8 @@ class BackOffice:
         """Run an ir.action (its id) as the menu would, e.g. an id from
         `action_id(database, 'insurance_product.act_product_form')`"""
         self.page.evaluate(
-            "([action, data, context]) => "
-            "Sao.Action.execute(action, data, context)",
+            "([action, data, context]) => { "
+            "Sao.Action.execute(action, data, context); }",
             [action_id, data or {}, context or {}])
         self.wait_idle()
         return self.tab
@@ -200,7 +200,7 @@ class BackOffice:
     def open_url(self, path):
         "Open a sao URL such as 'model/insurance.product/5'"
         self.page.evaluate(
-            "(path) => Sao.open_url(path)", f'{self.database}/{path}')
+            "(path) => { Sao.open_url(path); }", f'{self.database}/{path}')
         self.wait_idle()
         return self.tab
 

@@ -2,9 +2,9 @@
 """What a browser test needs in the demo database beyond the demo data, done
 as the scripts do it (trytond in a transaction of its own):
 
-- `seed.py DATABASE channel CODE`: a new channel CODE selling return
-  shipping with every operation, for a fee of 10 %; prints its raw API key
-  as JSON;
+- `seed.py DATABASE channel CODE [PRODUCT]`: a new channel CODE selling
+  PRODUCT (return shipping by default) with every operation, for a fee of
+  10 %; prints its raw API key as JSON;
 - `seed.py DATABASE refresh-statistics`: what the statistics cron does every
   minute, at once.
 """
@@ -31,9 +31,9 @@ from tests.api.seed import channel as new_channel  # noqa: E402
 FEE_RATE = Decimal('0.1')
 
 
-def channel(code):
+def channel(code, product=RETURN_SHIPPING):
     created = new_channel(code)
-    contract(created, RETURN_SHIPPING, [o for o, _ in OPERATIONS],
+    contract(created, product, [o for o, _ in OPERATIONS],
         fee_rate=FEE_RATE)
     print(json.dumps(key_of(created)))
 

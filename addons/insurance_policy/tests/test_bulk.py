@@ -84,7 +84,7 @@ def test_good_rows_are_issued_and_bad_ones_reported():
     assert chunks == 4
     assert (job.state, job.total_rows, job.issued, job.rejected) == (
         'done', 8, 4, 4)
-    assert job.progress == 100.0
+    assert job.progress == 1
     assert sorted(p.external_reference for p in policies_of(channel)) == GOOD
     assert [(r.line, r.account_id, r.code) for r in job.rejections] == (
         EXPECTED_REJECTIONS)
