@@ -555,6 +555,9 @@ class Claim(WorkflowGuard, Workflow, ModelSQL, ModelView):
                     claim=self.number))
         # Computed afresh, not the cached remaining_sum_insured
         remaining = self.get_remaining_sum_insured([self], None)[self.id]
+        if self.paid_at is not None:
+            # Checked again once paid: its own payment is not another's
+            remaining += self.paid_amount or 0
         if amount > remaining:
             raise ClaimValidationError(gettext(
                     'insurance_claim.msg_claim_amount_exceeds_remaining',
