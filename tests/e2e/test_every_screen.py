@@ -112,6 +112,9 @@ class Screen:
     xml_id: str
     model: str
     relate_model: str | None  # a form_relate action opens from this model
+    # False for a list without a form (a log, statistics and their charts):
+    # opening a row shows no form there
+    has_form: bool
 
     def __str__(self):
         return f'{self.xml_id} ({self.model})'
@@ -124,7 +127,13 @@ def insurance_screens(demo_sql):
         SELECT act.action, data.module || '.' || data.fs_id, act.res_model,
             (SELECT keyword.model FROM ir_action_keyword keyword
                 WHERE keyword.action = act.action
-                    AND keyword.keyword = 'form_relate' LIMIT 1)
+                    AND keyword.keyword = 'form_relate' LIMIT 1),
+            NOT EXISTS (SELECT 1 FROM ir_action_act_window_view act_view
+                    WHERE act_view.act_window = act.id)
+                OR EXISTS (SELECT 1 FROM ir_action_act_window_view act_view
+                    JOIN ir_ui_view view ON view.id = act_view.view
+                    WHERE act_view.act_window = act.id
+                        AND view.type = 'form')
         FROM ir_action_act_window act
         JOIN ir_model_data data
             ON data.model = 'ir.action.act_window' AND data.db_id = act.id
@@ -213,7 +222,7 @@ class Walk:
             if office.page.evaluate(SHOWS_LIST):
                 self.read(screen, 'list')
                 self.visit_list_tabs(screen, tab)
-                opened = self.open_form(tab)
+                opened = screen.has_form and self.open_form(tab)
             else:  # a singleton (configuration) opens in its form
                 opened = True
             if opened:
